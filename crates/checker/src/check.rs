@@ -1,0 +1,275 @@
+//! Checking a whole project: entries level by level in import order (a library before the
+//! entries that import it, so its exports and `_G` writes are known), each level in parallel.
+//!
+//! Each chunk is parsed, walked and its syntax tree dropped before the worker takes the next one,
+//! so at most one tree per worker thread is alive. Workers have [`PARSE_STACK`] of stack.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use typedefs::{Environment, ModuleSet, Type};
+
+use crate::diagnostic::Diagnostic;
+use crate::env::{ChunkKind, Env};
+use crate::files::Files;
+use crate::parse::{parse_chunk, PARSE_STACK};
+use crate::project::{Entry, Project};
+use crate::walk::{walk_chunk, ChunkResult};
+
+/// Counts over the Lua chunks checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Lua chunks checked (an entry's source, a handler, a twin library).
+    pub chunks: usize,
+    /// Lines in those chunks.
+    pub lines: usize,
+    /// Chunks that failed to parse.
+    pub parse_failures: usize,
+}
+
+/// The result of checking a project.
+#[derive(Debug)]
+pub struct Report {
+    /// The files the diagnostics point into.
+    pub files: Files,
+    /// Every diagnostic, sorted by file, position and code.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Lua entries checked plus twin handlers and libraries.
+    pub total_entries: usize,
+    /// Chunk counts.
+    pub stats: Stats,
+}
+
+/// What a checked library contributes to its importers.
+#[derive(Clone, Debug, Default)]
+struct LibInfo {
+    exports: Option<Type>,
+    /// `_G` writes of the library and of everything it imports.
+    globals: Vec<String>,
+}
+
+struct Chunk {
+    diagnostics: Vec<Diagnostic>,
+    lib: LibInfo,
+    lines: usize,
+    parse_failed: bool,
+}
+
+/// Check a loaded project against `modules`.
+pub fn check_project(project: Project, modules: &ModuleSet) -> Report {
+    let pool = rayon::ThreadPoolBuilder::new().stack_size(PARSE_STACK).build();
+    match pool {
+        Ok(pool) => pool.install(|| check_in_pool(project, modules)),
+        Err(_) => check_in_pool(project, modules),
+    }
+}
+
+fn check_in_pool(project: Project, modules: &ModuleSet) -> Report {
+    let mut diagnostics = project.diagnostics.clone();
+    diagnostics.extend(unknown_modules(&project, modules));
+    let entry_globals = modules.globals(Environment::Entry);
+    let handler_globals = modules.globals(Environment::Handler);
+    let mut stats = Stats::default();
+    let mut libs: HashMap<String, LibInfo> = HashMap::new();
+    let lua: Vec<&Entry> = project.entries.iter().filter(|e| e.is_lua() && e.source.is_some()).collect();
+    let total_entries = project.entries.iter().filter(|e| e.is_lua()).count() + project.twins.iter().map(|t| t.handlers.len() + t.libs.len()).sum::<usize>();
+    for level in import_levels(&lua) {
+        let results: Vec<(String, Chunk)> = level
+            .par_iter()
+            .map(|e| {
+                let env = entry_env(e, &project, modules, &entry_globals, &libs);
+                let (file, _) = e.source.clone().unwrap_or((0, 0..0));
+                let mut chunk = check_chunk(&project.files, file, &env);
+                chunk.diagnostics.extend(method_check(e, chunk.lib.exports.as_ref(), chunk.parse_failed));
+                let mut globals = chunk.lib.globals.clone();
+                for (_, target) in &e.imports {
+                    if let Some(l) = libs.get(&target.value) {
+                        globals.extend(l.globals.iter().cloned());
+                    }
+                }
+                chunk.lib.globals = globals;
+                (e.id.clone(), chunk)
+            })
+            .collect();
+        for (id, chunk) in results {
+            stats.chunks += 1;
+            stats.lines += chunk.lines;
+            stats.parse_failures += usize::from(chunk.parse_failed);
+            diagnostics.extend(chunk.diagnostics);
+            libs.insert(id, chunk.lib);
+        }
+    }
+    for twin in &project.twins {
+        let mut twin_libs: HashMap<String, Type> = HashMap::new();
+        let lib_results: Vec<(String, Chunk)> = twin
+            .libs
+            .par_iter()
+            .map(|(name, &file)| {
+                let env = twin_env(ChunkKind::TwinLibrary, format!("twin:{}/lib/{name}", twin.name), modules, &handler_globals, HashMap::new());
+                (name.clone(), check_chunk(&project.files, file, &env))
+            })
+            .collect();
+        for (name, chunk) in lib_results {
+            stats.chunks += 1;
+            stats.lines += chunk.lines;
+            stats.parse_failures += usize::from(chunk.parse_failed);
+            diagnostics.extend(chunk.diagnostics);
+            twin_libs.insert(name, chunk.lib.exports.unwrap_or(Type::Any));
+        }
+        let handler_results: Vec<Chunk> = twin
+            .handlers
+            .par_iter()
+            .map(|(name, &file)| {
+                let env = twin_env(ChunkKind::Handler, format!("twin:{}/{name}", twin.name), modules, &handler_globals, twin_libs.clone());
+                check_chunk(&project.files, file, &env)
+            })
+            .collect();
+        for chunk in handler_results {
+            stats.chunks += 1;
+            stats.lines += chunk.lines;
+            stats.parse_failures += usize::from(chunk.parse_failed);
+            diagnostics.extend(chunk.diagnostics);
+        }
+    }
+    let mut seen = HashSet::new();
+    diagnostics.retain(|d| seen.insert((d.file, d.span.clone(), d.code, d.message.clone())));
+    diagnostics.sort_by(|a, b| (a.file, a.span.start, a.code).cmp(&(b.file, b.span.start, b.code)));
+    Report { files: project.files, diagnostics, total_entries, stats }
+}
+
+/// Parse and walk one chunk.
+fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
+    let Some(src) = files.get(file) else {
+        return Chunk { diagnostics: Vec::new(), lib: LibInfo::default(), lines: 0, parse_failed: false };
+    };
+    let text: Arc<str> = src.text.clone();
+    let lines = text.lines().count();
+    let parsed = parse_chunk(&text, env.kind.dialect());
+    match &parsed.ast {
+        Err((span, msg)) => {
+            let mut d = Diagnostic::new("P0001", file, span.clone(), msg.trim().to_owned());
+            d.entry_id.clone_from(&env.entry_id);
+            Chunk { diagnostics: vec![d], lib: LibInfo::default(), lines, parse_failed: true }
+        }
+        Ok(ast) => {
+            let ChunkResult { diagnostics, exports, g_writes } = walk_chunk(ast, &parsed.prepared, env, file);
+            Chunk { diagnostics, lib: LibInfo { exports, globals: g_writes }, lines, parse_failed: false }
+        }
+    }
+}
+
+fn entry_env<'a>(
+    e: &Entry,
+    project: &Project,
+    modules: &'a ModuleSet,
+    globals: &'a BTreeMap<String, typedefs::Global>,
+    libs: &HashMap<String, LibInfo>,
+) -> Env<'a> {
+    let mut imports = HashMap::new();
+    let mut import_globals = HashSet::new();
+    let mut lenient = false;
+    for (alias, target) in &e.imports {
+        match (libs.get(&target.value), project.entry(&target.value)) {
+            (Some(lib), _) => {
+                imports.insert(alias.clone(), lib.exports.clone());
+                import_globals.extend(lib.globals.iter().cloned());
+            }
+            (None, _) => {
+                imports.insert(alias.clone(), None);
+                lenient = true;
+            }
+        }
+    }
+    Env {
+        modules,
+        globals,
+        kind: ChunkKind::of_entry_kind(&e.kind),
+        entry_id: Some(e.id.clone()),
+        allowed_modules: e.modules.iter().map(|m| m.value.clone()).collect(),
+        imports,
+        import_globals,
+        lenient_globals: lenient,
+        twin_libs: HashMap::new(),
+    }
+}
+
+fn twin_env<'a>(kind: ChunkKind, id: String, modules: &'a ModuleSet, globals: &'a BTreeMap<String, typedefs::Global>, twin_libs: HashMap<String, Type>) -> Env<'a> {
+    Env {
+        modules,
+        globals,
+        kind,
+        entry_id: Some(id),
+        allowed_modules: HashSet::new(),
+        imports: HashMap::new(),
+        import_globals: HashSet::new(),
+        lenient_globals: false,
+        twin_libs,
+    }
+}
+
+/// Library entries in dependency order; every other entry in the last level. A cycle puts the
+/// rest of the libraries in one level (their imports of each other are then untyped).
+fn import_levels<'e>(entries: &[&'e Entry]) -> Vec<Vec<&'e Entry>> {
+    let ids: HashSet<&str> = entries.iter().filter(|e| e.kind == "library.lua").map(|e| e.id.as_str()).collect();
+    let mut done: HashSet<&str> = HashSet::new();
+    let mut remaining: Vec<&Entry> = entries.iter().copied().filter(|e| e.kind == "library.lua").collect();
+    let mut levels = Vec::new();
+    while !remaining.is_empty() {
+        let (ready, rest): (Vec<&Entry>, Vec<&Entry>) =
+            remaining.iter().partition(|e| e.imports.iter().all(|(_, t)| !ids.contains(t.value.as_str()) || done.contains(t.value.as_str())));
+        if ready.is_empty() {
+            levels.push(rest);
+            break;
+        }
+        done.extend(ready.iter().map(|e| e.id.as_str()));
+        levels.push(ready);
+        remaining = rest;
+    }
+    levels.push(entries.iter().copied().filter(|e| e.kind != "library.lua").collect());
+    levels
+}
+
+/// `Y0004`: a `modules:` name no manifest provides.
+fn unknown_modules(project: &Project, modules: &ModuleSet) -> Vec<Diagnostic> {
+    let names: Vec<String> = modules.iter().map(|m| m.name.clone()).collect();
+    let mut out = Vec::new();
+    for e in project.entries.iter().filter(|e| e.is_lua()) {
+        for m in &e.modules {
+            if modules.get(&m.value).is_none() {
+                let mut d = Diagnostic::new("Y0004", e.yaml, m.span.clone(), format!("unknown module `{}` in `modules:` of `{}`", m.value, e.id));
+                if let Some(s) = typedefs::modules::suggest(&m.value, &names) {
+                    d = d.with_help(format!("did you mean `{s}`?"));
+                } else {
+                    d = d.with_help("add a manifest for it with `--typedefs DIR`");
+                }
+                d.entry_id = Some(e.id.clone());
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+/// `Y0007`: the entry's `method` is not a field of the table its source returns.
+fn method_check(e: &Entry, exports: Option<&Type>, parse_failed: bool) -> Vec<Diagnostic> {
+    let Some(method) = &e.method else { return Vec::new() };
+    if parse_failed || e.kind == "library.lua" {
+        return Vec::new();
+    }
+    let msg = match exports {
+        Some(Type::Record(r)) if !r.open && r.field(&method.value).is_none() => {
+            let names: Vec<String> = r.fields.iter().map(|f| f.name.clone()).collect();
+            let mut m = format!("method `{}` is not exported by the source of `{}`", method.value, e.id);
+            if let Some(s) = typedefs::modules::suggest(&method.value, &names) {
+                m.push_str(&format!("; did you mean `{s}`?"));
+            }
+            m
+        }
+        None => format!("the source of `{}` returns no table, so method `{}` cannot be called", e.id, method.value),
+        _ => return Vec::new(),
+    };
+    let mut d = Diagnostic::new("Y0007", e.yaml, method.span.clone(), msg);
+    d.entry_id = Some(e.id.clone());
+    vec![d]
+}

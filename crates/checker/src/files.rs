@@ -1,0 +1,72 @@
+//! Source files of a project (YAML and Lua), addressed by index, and byte → line/column mapping.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One file: its path, the path shown to users, and its text.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Absolute or as-given path.
+    pub path: PathBuf,
+    /// Path shown in diagnostics (relative to the current directory when possible).
+    pub display: String,
+    /// Contents.
+    pub text: Arc<str>,
+}
+
+/// All files a check touched.
+#[derive(Clone, Debug, Default)]
+pub struct Files {
+    files: Vec<SourceFile>,
+}
+
+impl Files {
+    /// Add a file and return its index.
+    pub fn add(&mut self, path: PathBuf, text: impl Into<Arc<str>>) -> usize {
+        let display = display_path(&path);
+        self.files.push(SourceFile { path, display, text: text.into() });
+        self.files.len() - 1
+    }
+
+    /// The file at `idx`.
+    pub fn get(&self, idx: usize) -> Option<&SourceFile> {
+        self.files.get(idx)
+    }
+
+    /// Index of the file at `path`, if loaded.
+    pub fn find(&self, path: &Path) -> Option<usize> {
+        self.files.iter().position(|f| f.path == path)
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether there are no files.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Iterate over files.
+    pub fn iter(&self) -> impl Iterator<Item = &SourceFile> {
+        self.files.iter()
+    }
+}
+
+fn display_path(path: &Path) -> String {
+    let rel = std::env::current_dir().ok().and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    rel.unwrap_or_else(|| path.to_path_buf()).display().to_string()
+}
+
+/// 1-based line and column (column counted in Unicode scalar values) of a byte offset.
+pub fn line_col(text: &str, offset: u32) -> (usize, usize) {
+    let mut off = (offset as usize).min(text.len());
+    while !text.is_char_boundary(off) {
+        off -= 1;
+    }
+    let before = &text[..off];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}

@@ -1,0 +1,132 @@
+//! Parsing a chunk: the dialect pre-pass, then full_moon 3 with `LuaVersion::new()`.
+//!
+//! full_moon's recursive-descent parser and the tree's recursive `Drop` use stack in proportion to
+//! nesting; the pre-pass refuses anything deeper than [`crate::dialect::MAX_NESTING`], and callers
+//! run parsing on threads with [`PARSE_STACK`] bytes of stack (see `check.rs`). Any panic inside
+//! full_moon (anchors-lsp §3 lists two) is caught and becomes a parse error.
+
+use std::ops::Range;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use full_moon::ast::Ast;
+use full_moon::node::Node;
+use full_moon::LuaVersion;
+
+use crate::dialect::{prepare, Dialect, Prepared};
+
+/// Stack size for threads that parse and walk syntax trees.
+pub const PARSE_STACK: usize = 256 << 20;
+
+/// A parsed chunk: the tree and the pre-pass tables; or the first syntax error.
+pub struct Parsed {
+    /// The pre-pass output (annotation tables keyed by byte offset).
+    pub prepared: Prepared,
+    /// The syntax tree, or the first syntax error (byte range, message).
+    pub ast: Result<Ast, (Range<u32>, String)>,
+}
+
+/// Parse `src` in `dialect`.
+pub fn parse_chunk(src: &str, dialect: Dialect) -> Parsed {
+    let prepared = prepare(src, dialect);
+    if let Some(err) = prepared.error.clone() {
+        return Parsed { prepared, ast: Err(err) };
+    }
+    let result = catch_unwind(AssertUnwindSafe(|| full_moon::parse_fallible(&prepared.text, LuaVersion::new()).into_result()));
+    let ast = match result {
+        Ok(Ok(ast)) => Ok(ast),
+        Ok(Err(errors)) => Err(errors
+            .iter()
+            .map(|e| {
+                let (s, e2) = e.range();
+                (s.bytes() as u32..e2.bytes() as u32, e.error_message().to_string())
+            })
+            .min_by_key(|(r, _)| r.start)
+            .unwrap_or((0..0, "syntax error".into()))),
+        Err(_) => Err((0..0, "the parser failed on this file (internal error); please report it".into())),
+    };
+    let ast = ast.and_then(|ast| match luau_only_syntax(&ast, dialect) {
+        Some(err) => Err(err),
+        None => Ok(ast),
+    });
+    Parsed { prepared, ast }
+}
+
+/// In Wippy Lua, full_moon's Luau-only statements are errors: the Wippy VM does not run them
+/// (wippy-facts §1.1: no `continue`, `+=`, if-expressions, string interpolation).
+fn luau_only_syntax(ast: &Ast, dialect: Dialect) -> Option<(Range<u32>, String)> {
+    use full_moon::ast::{Expression, LastStmt, Stmt};
+    use full_moon::visitors::Visitor;
+    if dialect == Dialect::Luau {
+        return None;
+    }
+    struct Finder(Option<(Range<u32>, String)>);
+    fn span(n: &impl Node) -> Range<u32> {
+        let s = n.start_position().map_or(0, |p| p.bytes() as u32);
+        let e = n.end_position().map_or(s, |p| p.bytes() as u32);
+        s..e
+    }
+    impl Finder {
+        fn found(&mut self, r: Range<u32>, what: &str) {
+            if self.0.as_ref().is_none_or(|(old, _)| r.start < old.start) {
+                self.0 = Some((r, format!("{what} is Luau syntax; Wippy Lua (5.3) does not accept it")));
+            }
+        }
+    }
+    impl Visitor for Finder {
+        fn visit_stmt(&mut self, s: &Stmt) {
+            match s {
+                Stmt::CompoundAssignment(c) => self.found(span(c), "compound assignment"),
+                Stmt::ConstAssignment(c) => self.found(span(c), "`const`"),
+                Stmt::ConstFunction(c) => self.found(span(c.as_ref()), "`const function`"),
+                _ => {}
+            }
+        }
+        fn visit_last_stmt(&mut self, s: &LastStmt) {
+            if let LastStmt::Continue(t) = s {
+                self.found(span(t), "`continue`");
+            }
+        }
+        fn visit_expression(&mut self, e: &Expression) {
+            match e {
+                Expression::IfExpression(x) => self.found(span(x.as_ref()), "an if-expression"),
+                Expression::InterpolatedString(x) => self.found(span(x.as_ref()), "a backtick string"),
+                _ => {}
+            }
+        }
+    }
+    let mut f = Finder(None);
+    f.visit_ast(ast);
+    f.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_wippy_dialect() {
+        let src = "local x: number = 1 & 2 // 3\nlocal y = x as integer\nfor i = 1, 2 do\n  if i then goto continue end\n  print(i) ::continue::\nend\n";
+        let p = parse_chunk(src, Dialect::Wippy);
+        assert!(p.ast.is_ok(), "{:?}", p.ast.err());
+    }
+
+    #[test]
+    fn reports_first_error_with_span() {
+        let p = parse_chunk("local x = \nlocal y = = 2", Dialect::Wippy);
+        let (span, msg) = p.ast.err().unwrap();
+        assert!(span.start >= 8 && msg.contains("expected"), "{span:?} {msg}");
+    }
+
+    #[test]
+    fn luau_syntax_is_wippy_error_but_fine_in_handlers() {
+        let src = "local n = 0\nn += 1\n";
+        assert!(parse_chunk(src, Dialect::Wippy).ast.is_err());
+        assert!(parse_chunk(src, Dialect::Luau).ast.is_ok());
+    }
+
+    #[test]
+    fn backtick_in_source_does_not_panic() {
+        let _ = parse_chunk("local s = `a{b}`", Dialect::Wippy);
+        let _ = parse_chunk("local s = `", Dialect::Wippy);
+    }
+}

@@ -1,0 +1,409 @@
+//! The checker's walk over one chunk: scopes, statements and the rules that need them.
+//!
+//! One pass in source order infers expression types (see `expr.rs`), checks calls against
+//! manifests (`call.rs`) and tracks locals for the unused-variable rules. It is not yet
+//! flow-sensitive: a local keeps its declared or initial type, and a reassignment with an
+//! incompatible type widens it to `any`, so nothing the walk cannot prove is reported.
+
+mod call;
+mod expr;
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::Arc;
+
+use full_moon::ast::{Ast, Block, LastStmt, Stmt, Var};
+use full_moon::node::Node;
+use full_moon::tokenizer::{TokenReference, TokenType};
+use typedefs::{LocalTypes, Record, Type};
+
+use crate::dialect::Prepared;
+use crate::diagnostic::Diagnostic;
+use crate::env::Env;
+
+/// What the walk of a chunk produces.
+#[derive(Debug, Default)]
+pub struct ChunkResult {
+    /// Diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Type of the value the chunk returns (a library's exports), if it returns one.
+    pub exports: Option<Type>,
+    /// Globals written through `_G.name = …`.
+    pub g_writes: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LocalKind {
+    Local,
+    Function,
+    Import,
+    Param,
+    LoopVar,
+}
+
+#[derive(Debug)]
+struct LocalVar {
+    name: String,
+    span: Range<u32>,
+    ty: Type,
+    kind: LocalKind,
+    used: bool,
+    /// The type came from an annotation (never widened by assignments).
+    annotated: bool,
+    /// Fields were written with a computed key (`t[k] = v`): its record type is not exhaustive.
+    dynamic: bool,
+}
+
+pub(crate) struct Walker<'a> {
+    env: &'a Env<'a>,
+    prep: &'a Prepared,
+    file: usize,
+    locals: Vec<LocalVar>,
+    scopes: Vec<Vec<usize>>,
+    local_types: LocalTypes,
+    /// Names assigned as globals anywhere in the chunk (defined for the undefined-global rule).
+    file_globals: HashSet<String>,
+    diags: Vec<Diagnostic>,
+    exports: Option<Type>,
+    g_writes: Vec<String>,
+    /// Function nesting depth (0 = main chunk).
+    fn_depth: usize,
+}
+
+/// Byte range of a syntax node.
+pub(crate) fn span(n: &impl Node) -> Range<u32> {
+    let s = n.start_position().map_or(0, |p| p.bytes() as u32);
+    let e = n.end_position().map_or(s, |p| p.bytes() as u32);
+    s..e
+}
+
+/// The identifier text of a name token ("" for other tokens).
+pub(crate) fn ident(t: &TokenReference) -> &str {
+    match t.token_type() {
+        TokenType::Identifier { identifier } => identifier.as_str(),
+        _ => "",
+    }
+}
+
+/// Check one parsed chunk.
+pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> ChunkResult {
+    let mut local_types = LocalTypes::new();
+    for d in &prep.type_decls {
+        local_types.insert(d.name.clone(), d.def.clone());
+    }
+    let mut w = Walker {
+        env,
+        prep,
+        file,
+        locals: Vec::new(),
+        scopes: Vec::new(),
+        local_types,
+        file_globals: collect_globals(ast),
+        diags: Vec::new(),
+        exports: None,
+        g_writes: Vec::new(),
+        fn_depth: 0,
+    };
+    w.block(ast.nodes());
+    let mut diagnostics = w.diags;
+    for d in &mut diagnostics {
+        d.entry_id.clone_from(&env.entry_id);
+    }
+    ChunkResult { diagnostics, exports: w.exports, g_writes: w.g_writes }
+}
+
+/// Names assigned without `local` anywhere in the chunk (`x = …`, `function x() end`).
+fn collect_globals(ast: &Ast) -> HashSet<String> {
+    use full_moon::ast::{Assignment, FunctionDeclaration};
+    use full_moon::visitors::Visitor;
+    struct C(HashSet<String>);
+    impl Visitor for C {
+        fn visit_assignment(&mut self, a: &Assignment) {
+            for v in a.variables() {
+                if let Var::Name(t) = v {
+                    self.0.insert(ident(t).to_owned());
+                }
+            }
+        }
+        fn visit_function_declaration(&mut self, f: &FunctionDeclaration) {
+            let names = f.name().names();
+            if names.len() == 1 && f.name().method_name().is_none() {
+                if let Some(n) = names.iter().next() {
+                    self.0.insert(ident(n).to_owned());
+                }
+            }
+        }
+    }
+    let mut c = C(HashSet::new());
+    c.visit_ast(ast);
+    c.0
+}
+
+impl<'a> Walker<'a> {
+    fn report(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn diag(&mut self, code: &'static str, span: Range<u32>, msg: impl Into<String>) {
+        self.report(Diagnostic::new(code, self.file, span, msg));
+    }
+
+    fn push_scope(&mut self) {
+        self.scopes.push(Vec::new());
+    }
+
+    fn pop_scope(&mut self) {
+        let Some(ids) = self.scopes.pop() else { return };
+        for id in ids {
+            let l = &self.locals[id];
+            if l.used || l.name.starts_with('_') || matches!(l.kind, LocalKind::Param | LocalKind::LoopVar) {
+                continue;
+            }
+            let (code, msg) = match l.kind {
+                LocalKind::Import => ("W0006", format!("unused import `{}`", l.name)),
+                LocalKind::Function => ("W0004", format!("unused local function `{}`", l.name)),
+                _ => ("W0004", format!("unused local `{}`", l.name)),
+            };
+            let d = Diagnostic::new(code, self.file, l.span.clone(), msg).with_help(format!("remove it, or prefix it with `_` (`_{}`)", l.name));
+            self.diags.push(d);
+        }
+    }
+
+    /// Declare a local from its name token; an annotation recorded by the pre-pass wins over `ty`.
+    fn declare(&mut self, tok: &TokenReference, ty: Type, kind: LocalKind) -> usize {
+        let sp = span(tok);
+        let (ty, annotated) = match self.prep.names.get(&sp.start) {
+            Some(t) => (t.clone(), true),
+            None => (ty, false),
+        };
+        self.declare_named(ident(tok).to_owned(), sp, ty, kind, annotated)
+    }
+
+    fn declare_named(&mut self, name: String, span: Range<u32>, ty: Type, kind: LocalKind, annotated: bool) -> usize {
+        let id = self.locals.len();
+        self.locals.push(LocalVar { name, span, ty, kind, used: false, annotated, dynamic: false });
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.push(id);
+        }
+        id
+    }
+
+    fn lookup(&self, name: &str) -> Option<usize> {
+        self.scopes.iter().rev().flat_map(|s| s.iter().rev()).copied().find(|&id| self.locals[id].name == name)
+    }
+
+    /// The annotation of a name token, if any.
+    fn annotation(&self, tok: &TokenReference) -> Option<Type> {
+        self.prep.names.get(&span(tok).start).cloned()
+    }
+
+    fn block(&mut self, b: &Block) {
+        self.push_scope();
+        self.block_in_scope(b);
+        self.pop_scope();
+    }
+
+    /// A block whose locals go into the current scope (function bodies declare params first).
+    fn block_in_scope(&mut self, b: &Block) {
+        for s in b.stmts() {
+            self.stmt(s);
+        }
+        if let Some(last) = b.last_stmt() {
+            self.last_stmt(last);
+        }
+    }
+
+    fn last_stmt(&mut self, s: &LastStmt) {
+        if let LastStmt::Return(r) = s {
+            let tys = self.expr_list(r.returns(), 1);
+            if self.fn_depth == 0 && self.scopes.len() == 1 {
+                self.exports = tys.into_iter().next();
+                self.seal_exports(r.returns().iter().next());
+            }
+        }
+    }
+
+    /// A returned local table becomes exhaustive for importers unless fields were added with
+    /// computed keys.
+    fn seal_exports(&mut self, first: Option<&full_moon::ast::Expression>) {
+        let dynamic = match first {
+            Some(full_moon::ast::Expression::Var(Var::Name(t))) => self.lookup(ident(t)).is_some_and(|id| self.locals[id].dynamic),
+            _ => false,
+        };
+        if let Some(Type::Record(r)) = &self.exports {
+            let mut r: Record = (**r).clone();
+            r.open = dynamic;
+            self.exports = Some(Type::Record(Arc::new(r)));
+        }
+    }
+
+    fn stmt(&mut self, s: &Stmt) {
+        match s {
+            Stmt::LocalAssignment(la) => {
+                let n = la.names().len();
+                let tys = self.expr_list(la.expressions(), n);
+                let is_require: Vec<bool> = la.expressions().iter().map(|e| self.is_require_call(e)).collect();
+                for (i, name) in la.names().iter().enumerate() {
+                    let ty = match tys.get(i) {
+                        Some(Type::Nil) | None => Type::Any,
+                        Some(t) => widen_for_local(t),
+                    };
+                    let kind = if is_require.get(i).copied().unwrap_or(false) && la.names().len() == 1 { LocalKind::Import } else { LocalKind::Local };
+                    self.declare(name, ty, kind);
+                }
+            }
+            Stmt::LocalFunction(lf) => {
+                let id = self.declare(lf.name(), Type::AnyFunction, LocalKind::Function);
+                let f = self.function_body(lf.body(), None);
+                self.locals[id].ty = f;
+            }
+            Stmt::FunctionDeclaration(fd) => self.function_declaration(fd),
+            Stmt::Assignment(a) => {
+                let n = a.variables().len();
+                let tys = self.expr_list(a.expressions(), n);
+                for (i, v) in a.variables().iter().enumerate() {
+                    let ty = tys.get(i).cloned().unwrap_or(Type::Nil);
+                    self.assign(v, ty);
+                }
+            }
+            Stmt::FunctionCall(c) => {
+                self.call(c);
+            }
+            Stmt::Do(d) => self.block(d.block()),
+            Stmt::While(w) => {
+                self.expr(w.condition());
+                self.block(w.block());
+            }
+            Stmt::Repeat(r) => {
+                self.push_scope();
+                self.block_in_scope(r.block());
+                self.expr(r.until());
+                self.pop_scope();
+            }
+            Stmt::If(i) => {
+                self.expr(i.condition());
+                self.block(i.block());
+                for ei in i.else_if().into_iter().flatten() {
+                    self.expr(ei.condition());
+                    self.block(ei.block());
+                }
+                if let Some(b) = i.else_block() {
+                    self.block(b);
+                }
+            }
+            Stmt::NumericFor(f) => {
+                self.expr(f.start());
+                self.expr(f.end());
+                if let Some(step) = f.step() {
+                    self.expr(step);
+                }
+                self.push_scope();
+                self.declare(f.index_variable(), Type::Number, LocalKind::LoopVar);
+                self.block_in_scope(f.block());
+                self.pop_scope();
+            }
+            Stmt::GenericFor(f) => {
+                let iter = self.expr_list(f.expressions(), 3);
+                let elem = iteration_types(&iter);
+                self.push_scope();
+                for (i, name) in f.names().iter().enumerate() {
+                    self.declare(name, elem.get(i).cloned().unwrap_or(Type::Any), LocalKind::LoopVar);
+                }
+                self.block_in_scope(f.block());
+                self.pop_scope();
+            }
+            Stmt::CompoundAssignment(c) => {
+                self.expr(c.rhs());
+                self.read_var(c.lhs());
+            }
+            _ => {}
+        }
+    }
+
+    fn function_declaration(&mut self, fd: &full_moon::ast::FunctionDeclaration) {
+        let names: Vec<&TokenReference> = fd.name().names().iter().collect();
+        let method = fd.name().method_name();
+        let Some(first) = names.first() else { return };
+        let base = ident(first);
+        let local = self.lookup(base);
+        match local {
+            Some(id) => self.locals[id].used |= names.len() > 1 || method.is_some(),
+            None if names.len() == 1 && method.is_none() => {}
+            None => {
+                self.read_global(base, span(*first));
+            }
+        }
+        let self_ty = method.map(|_| local.map_or(Type::Any, |id| self.locals[id].ty.clone()));
+        let f = self.function_body(fd.body(), self_ty);
+        let field = method.or_else(|| names.get(1..).and_then(|r| r.last().copied()));
+        match (local, field) {
+            (Some(id), Some(field)) if names.len() + usize::from(method.is_some()) == 2 => {
+                add_field(&mut self.locals[id].ty, ident(field), f);
+            }
+            (Some(id), None) => {
+                self.locals[id].ty = f;
+            }
+            _ => {}
+        }
+    }
+
+    /// Assignment to a variable (`x = …`, `t.k = …`, `t[k] = …`).
+    fn assign(&mut self, v: &Var, ty: Type) {
+        match v {
+            Var::Name(t) => {
+                let name = ident(t);
+                if let Some(id) = self.lookup(name) {
+                    let l = &mut self.locals[id];
+                    if !l.annotated && !typedefs::fits(&ty, &l.ty, self.env.modules, Some(&self.local_types)) {
+                        self.locals[id].ty = Type::Any;
+                    }
+                }
+            }
+            Var::Expression(ve) => self.assign_field(ve, ty),
+            _ => {}
+        }
+    }
+}
+
+/// The type a local takes from its initializer: literals widen (`"x"` → string) except inside
+/// table constructors, which stay open records.
+fn widen_for_local(t: &Type) -> Type {
+    t.widen()
+}
+
+/// Add or replace a field of an open record type.
+fn add_field(ty: &mut Type, name: &str, value: Type) {
+    if let Type::Record(r) = ty {
+        if !r.open {
+            return;
+        }
+        let r = Arc::make_mut(r);
+        match r.fields.iter_mut().find(|f| f.name == name) {
+            Some(f) => {
+                if f.ty != value {
+                    f.ty = Type::Any;
+                }
+            }
+            None => r.fields.push(typedefs::Field { name: name.to_owned(), ty: value, optional: false, description: None }),
+        }
+    }
+}
+
+/// Loop variable types of `for k, v in <iter>`: `ipairs(array)` and `pairs(map)` are understood.
+fn iteration_types(iter: &[Type]) -> Vec<Type> {
+    match iter.first() {
+        Some(Type::Function(f)) => {
+            if f.returns.is_empty() {
+                vec![Type::Any; 2]
+            } else {
+                f.returns.iter().map(Type::non_nil).collect()
+            }
+        }
+        _ => vec![Type::Any; 2],
+    }
+}
+
+/// Find close names for an undefined global (locals in scope, known globals).
+pub(crate) fn suggest_from<'s>(name: &str, names: impl IntoIterator<Item = &'s String>) -> Option<String> {
+    typedefs::modules::suggest(name, names)
+}

@@ -1,0 +1,33 @@
+//! `wippy`: type checker, language server, packer and runtime for Wippy Lua and Wraith twins.
+//!
+//! This binary only parses arguments and prints; every subcommand calls one library crate.
+//! Exit codes: 0 success, 1 the check found errors, 2 usage or I/O failure.
+
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Command-line interface.
+#[derive(Parser)]
+#[command(name = "wippy", version, about = "Tooling for Wippy Lua entries and Wraith twin handlers")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a Wippy project: its entry YAML and every Lua entry and twin handler.
+    #[command(alias = "lint")]
+    Check(commands::check::CheckArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check(args) => commands::check::run(&args),
+    };
+    ExitCode::from(code)
+}
