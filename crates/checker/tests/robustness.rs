@@ -1,0 +1,66 @@
+//! The parser and checker never panic and never overflow the stack, whatever the input.
+
+use checker::dialect::{Dialect, MAX_NESTING};
+use checker::parse::{parse_chunk, PARSE_STACK};
+
+/// Run `f` on a thread with the stack the checker's workers have.
+fn on_parse_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new().stack_size(PARSE_STACK).spawn(f).expect("spawn").join().expect("no panic");
+}
+
+fn nested(kind: &str, depth: usize) -> String {
+    match kind {
+        "callbacks" => format!("{}x(){}", "f(function() ".repeat(depth), " end)".repeat(depth)),
+        "do" => format!("{}x(){}", "do ".repeat(depth), " end".repeat(depth)),
+        "parens" => format!("local v = {}1{}", "(".repeat(depth), ")".repeat(depth)),
+        "tables" => format!("local v = {}1{}", "{".repeat(depth), "}".repeat(depth)),
+        "ifs" => format!("{}x(){}", "if a then ".repeat(depth), " end".repeat(depth)),
+        _ => format!("local v = 1{}", " .. 1".repeat(depth)),
+    }
+}
+
+#[test]
+fn deep_nesting_below_the_limit_parses_and_above_is_a_clean_error() {
+    on_parse_stack(|| {
+        for kind in ["callbacks", "do", "parens", "tables", "ifs"] {
+            // Callbacks count twice (the function and its call's parenthesis).
+            let ok_depth = if kind == "callbacks" { MAX_NESTING / 2 - 1 } else { MAX_NESTING - 1 };
+            let p = parse_chunk(&nested(kind, ok_depth), Dialect::Wippy);
+            assert!(p.ast.is_ok(), "{kind} at {ok_depth}: {:?}", p.ast.err());
+            for depth in [MAX_NESTING + 1, 10_000, 100_000] {
+                let p = parse_chunk(&nested(kind, depth), Dialect::Wippy);
+                let (_, msg) = p.ast.err().unwrap_or_else(|| panic!("{kind} at {depth} must be refused"));
+                assert!(msg.contains("nesting"), "{msg}");
+            }
+        }
+        let long = parse_chunk(&nested("concat", 100_000), Dialect::Wippy);
+        assert!(long.ast.is_err());
+        let fine = parse_chunk(&nested("concat", 2_000), Dialect::Wippy);
+        assert!(fine.ast.is_ok());
+    });
+}
+
+#[test]
+fn garbage_never_panics() {
+    on_parse_stack(|| {
+        let pieces = [
+            "local", "function", "end", "(", ")", "{", "}", "[", "]", "::", ":", "as", "!", "@", "?", "->", "type", "interface", "x", "=",
+            "`", "\"", "'", "[[", "--[[", "..", "goto", "::a::", "<", ">", ">>", "fun", "readonly", "1", "0x", "é", "\n", ",", "return",
+        ];
+        let mut seed: u64 = 0x2545F4914F6CDD1D;
+        for _ in 0..3000 {
+            let mut src = String::new();
+            let n = (seed % 40) as usize;
+            for _ in 0..n {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                src.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+                src.push(' ');
+            }
+            for d in [Dialect::Wippy, Dialect::Luau] {
+                let _ = parse_chunk(&src, d);
+            }
+        }
+    });
+}
