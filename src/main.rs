@@ -11,7 +11,11 @@ use clap::{Parser, Subcommand};
 
 /// Command-line interface.
 #[derive(Parser)]
-#[command(name = "wippy", version, about = "Tooling for Wippy Lua entries and Wraith twin handlers")]
+#[command(
+    name = "wippy",
+    version,
+    about = "Tooling for Wippy Lua entries and Wraith twin handlers"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -22,12 +26,15 @@ enum Command {
     /// Check a Wippy project: its entry YAML and every Lua entry and twin handler.
     #[command(alias = "lint")]
     Check(commands::check::CheckArgs),
+    /// List, show and export the module manifests.
+    Typedefs(commands::typedefs::TypedefsArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Check(args) => commands::check::run(&args),
+        Command::Typedefs(args) => commands::typedefs::run(&args),
     };
     ExitCode::from(code)
 }

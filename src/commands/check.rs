@@ -88,10 +88,16 @@ pub fn run(args: &CheckArgs) -> u8 {
         Format::Json => {
             let json = to_json(&report, level);
             let mut out = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut out, &json).map_err(std::io::Error::other).and_then(|()| writeln!(out))
+            serde_json::to_writer_pretty(&mut out, &json)
+                .map_err(std::io::Error::other)
+                .and_then(|()| writeln!(out))
         }
         Format::Text => {
-            let color = if std::io::IsTerminal::is_terminal(&std::io::stdout()) { ColorChoice::Auto } else { ColorChoice::Never };
+            let color = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                ColorChoice::Auto
+            } else {
+                ColorChoice::Never
+            };
             let mut out = StandardStream::stdout(color);
             write_text(&report, level, &mut out)
         }
@@ -113,10 +119,19 @@ pub fn run(args: &CheckArgs) -> u8 {
             s.chunks,
             s.lines,
             s.parse_failures,
-            if s.chunks == 0 { 100.0 } else { 100.0 * (s.chunks - s.parse_failures) as f64 / s.chunks as f64 },
+            if s.chunks == 0 {
+                100.0
+            } else {
+                100.0 * (s.chunks - s.parse_failures) as f64 / s.chunks as f64
+            },
             started.elapsed().as_secs_f64() * 1000.0
         );
         eprintln!("stats: diagnostics by code: {by_code:?}");
     }
-    u8::from(report.diagnostics.iter().any(|d| d.severity == Severity::Error))
+    u8::from(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error),
+    )
 }

@@ -58,7 +58,9 @@ struct Chunk {
 
 /// Check a loaded project against `modules`.
 pub fn check_project(project: Project, modules: &ModuleSet) -> Report {
-    let pool = rayon::ThreadPoolBuilder::new().stack_size(PARSE_STACK).build();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(PARSE_STACK)
+        .build();
     match pool {
         Ok(pool) => pool.install(|| check_in_pool(project, modules)),
         Err(_) => check_in_pool(project, modules),
@@ -72,8 +74,17 @@ fn check_in_pool(project: Project, modules: &ModuleSet) -> Report {
     let handler_globals = modules.globals(Environment::Handler);
     let mut stats = Stats::default();
     let mut libs: HashMap<String, LibInfo> = HashMap::new();
-    let lua: Vec<&Entry> = project.entries.iter().filter(|e| e.is_lua() && e.source.is_some()).collect();
-    let total_entries = project.entries.iter().filter(|e| e.is_lua()).count() + project.twins.iter().map(|t| t.handlers.len() + t.libs.len()).sum::<usize>();
+    let lua: Vec<&Entry> = project
+        .entries
+        .iter()
+        .filter(|e| e.is_lua() && e.source.is_some())
+        .collect();
+    let total_entries = project.entries.iter().filter(|e| e.is_lua()).count()
+        + project
+            .twins
+            .iter()
+            .map(|t| t.handlers.len() + t.libs.len())
+            .sum::<usize>();
     for level in import_levels(&lua) {
         let results: Vec<(String, Chunk)> = level
             .par_iter()
@@ -81,7 +92,11 @@ fn check_in_pool(project: Project, modules: &ModuleSet) -> Report {
                 let env = entry_env(e, &project, modules, &entry_globals, &libs);
                 let (file, _) = e.source.clone().unwrap_or((0, 0..0));
                 let mut chunk = check_chunk(&project.files, file, &env);
-                chunk.diagnostics.extend(method_check(e, chunk.lib.exports.as_ref(), chunk.parse_failed));
+                chunk.diagnostics.extend(method_check(
+                    e,
+                    chunk.lib.exports.as_ref(),
+                    chunk.parse_failed,
+                ));
                 let mut globals = chunk.lib.globals.clone();
                 for (_, target) in &e.imports {
                     if let Some(l) = libs.get(&target.value) {
@@ -106,7 +121,13 @@ fn check_in_pool(project: Project, modules: &ModuleSet) -> Report {
             .libs
             .par_iter()
             .map(|(name, &file)| {
-                let env = twin_env(ChunkKind::TwinLibrary, format!("twin:{}/lib/{name}", twin.name), modules, &handler_globals, HashMap::new());
+                let env = twin_env(
+                    ChunkKind::TwinLibrary,
+                    format!("twin:{}/lib/{name}", twin.name),
+                    modules,
+                    &handler_globals,
+                    HashMap::new(),
+                );
                 (name.clone(), check_chunk(&project.files, file, &env))
             })
             .collect();
@@ -121,7 +142,13 @@ fn check_in_pool(project: Project, modules: &ModuleSet) -> Report {
             .handlers
             .par_iter()
             .map(|(name, &file)| {
-                let env = twin_env(ChunkKind::Handler, format!("twin:{}/{name}", twin.name), modules, &handler_globals, twin_libs.clone());
+                let env = twin_env(
+                    ChunkKind::Handler,
+                    format!("twin:{}/{name}", twin.name),
+                    modules,
+                    &handler_globals,
+                    twin_libs.clone(),
+                );
                 check_chunk(&project.files, file, &env)
             })
             .collect();
@@ -135,13 +162,23 @@ fn check_in_pool(project: Project, modules: &ModuleSet) -> Report {
     let mut seen = HashSet::new();
     diagnostics.retain(|d| seen.insert((d.file, d.span.clone(), d.code, d.message.clone())));
     diagnostics.sort_by(|a, b| (a.file, a.span.start, a.code).cmp(&(b.file, b.span.start, b.code)));
-    Report { files: project.files, diagnostics, total_entries, stats }
+    Report {
+        files: project.files,
+        diagnostics,
+        total_entries,
+        stats,
+    }
 }
 
 /// Parse and walk one chunk.
 fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
     let Some(src) = files.get(file) else {
-        return Chunk { diagnostics: Vec::new(), lib: LibInfo::default(), lines: 0, parse_failed: false };
+        return Chunk {
+            diagnostics: Vec::new(),
+            lib: LibInfo::default(),
+            lines: 0,
+            parse_failed: false,
+        };
     };
     let text: Arc<str> = src.text.clone();
     let lines = text.lines().count();
@@ -150,11 +187,28 @@ fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
         Err((span, msg)) => {
             let mut d = Diagnostic::new("P0001", file, span.clone(), msg.trim().to_owned());
             d.entry_id.clone_from(&env.entry_id);
-            Chunk { diagnostics: vec![d], lib: LibInfo::default(), lines, parse_failed: true }
+            Chunk {
+                diagnostics: vec![d],
+                lib: LibInfo::default(),
+                lines,
+                parse_failed: true,
+            }
         }
         Ok(ast) => {
-            let ChunkResult { diagnostics, exports, g_writes } = walk_chunk(ast, &parsed.prepared, env, file);
-            Chunk { diagnostics, lib: LibInfo { exports, globals: g_writes }, lines, parse_failed: false }
+            let ChunkResult {
+                diagnostics,
+                exports,
+                g_writes,
+            } = walk_chunk(ast, &parsed.prepared, env, file);
+            Chunk {
+                diagnostics,
+                lib: LibInfo {
+                    exports,
+                    globals: g_writes,
+                },
+                lines,
+                parse_failed: false,
+            }
         }
     }
 }
@@ -194,7 +248,13 @@ fn entry_env<'a>(
     }
 }
 
-fn twin_env<'a>(kind: ChunkKind, id: String, modules: &'a ModuleSet, globals: &'a BTreeMap<String, typedefs::Global>, twin_libs: HashMap<String, Type>) -> Env<'a> {
+fn twin_env<'a>(
+    kind: ChunkKind,
+    id: String,
+    modules: &'a ModuleSet,
+    globals: &'a BTreeMap<String, typedefs::Global>,
+    twin_libs: HashMap<String, Type>,
+) -> Env<'a> {
     Env {
         modules,
         globals,
@@ -211,13 +271,24 @@ fn twin_env<'a>(kind: ChunkKind, id: String, modules: &'a ModuleSet, globals: &'
 /// Library entries in dependency order; every other entry in the last level. A cycle puts the
 /// rest of the libraries in one level (their imports of each other are then untyped).
 fn import_levels<'e>(entries: &[&'e Entry]) -> Vec<Vec<&'e Entry>> {
-    let ids: HashSet<&str> = entries.iter().filter(|e| e.kind == "library.lua").map(|e| e.id.as_str()).collect();
+    let ids: HashSet<&str> = entries
+        .iter()
+        .filter(|e| e.kind == "library.lua")
+        .map(|e| e.id.as_str())
+        .collect();
     let mut done: HashSet<&str> = HashSet::new();
-    let mut remaining: Vec<&Entry> = entries.iter().copied().filter(|e| e.kind == "library.lua").collect();
+    let mut remaining: Vec<&Entry> = entries
+        .iter()
+        .copied()
+        .filter(|e| e.kind == "library.lua")
+        .collect();
     let mut levels = Vec::new();
     while !remaining.is_empty() {
-        let (ready, rest): (Vec<&Entry>, Vec<&Entry>) =
-            remaining.iter().partition(|e| e.imports.iter().all(|(_, t)| !ids.contains(t.value.as_str()) || done.contains(t.value.as_str())));
+        let (ready, rest): (Vec<&Entry>, Vec<&Entry>) = remaining.iter().partition(|e| {
+            e.imports
+                .iter()
+                .all(|(_, t)| !ids.contains(t.value.as_str()) || done.contains(t.value.as_str()))
+        });
         if ready.is_empty() {
             levels.push(rest);
             break;
@@ -226,7 +297,13 @@ fn import_levels<'e>(entries: &[&'e Entry]) -> Vec<Vec<&'e Entry>> {
         levels.push(ready);
         remaining = rest;
     }
-    levels.push(entries.iter().copied().filter(|e| e.kind != "library.lua").collect());
+    levels.push(
+        entries
+            .iter()
+            .copied()
+            .filter(|e| e.kind != "library.lua")
+            .collect(),
+    );
     levels
 }
 
@@ -237,7 +314,12 @@ fn unknown_modules(project: &Project, modules: &ModuleSet) -> Vec<Diagnostic> {
     for e in project.entries.iter().filter(|e| e.is_lua()) {
         for m in &e.modules {
             if modules.get(&m.value).is_none() {
-                let mut d = Diagnostic::new("Y0004", e.yaml, m.span.clone(), format!("unknown module `{}` in `modules:` of `{}`", m.value, e.id));
+                let mut d = Diagnostic::new(
+                    "Y0004",
+                    e.yaml,
+                    m.span.clone(),
+                    format!("unknown module `{}` in `modules:` of `{}`", m.value, e.id),
+                );
                 if let Some(s) = typedefs::modules::suggest(&m.value, &names) {
                     d = d.with_help(format!("did you mean `{s}`?"));
                 } else {
@@ -253,20 +335,28 @@ fn unknown_modules(project: &Project, modules: &ModuleSet) -> Vec<Diagnostic> {
 
 /// `Y0007`: the entry's `method` is not a field of the table its source returns.
 fn method_check(e: &Entry, exports: Option<&Type>, parse_failed: bool) -> Vec<Diagnostic> {
-    let Some(method) = &e.method else { return Vec::new() };
+    let Some(method) = &e.method else {
+        return Vec::new();
+    };
     if parse_failed || e.kind == "library.lua" {
         return Vec::new();
     }
     let msg = match exports {
         Some(Type::Record(r)) if !r.open && r.field(&method.value).is_none() => {
             let names: Vec<String> = r.fields.iter().map(|f| f.name.clone()).collect();
-            let mut m = format!("method `{}` is not exported by the source of `{}`", method.value, e.id);
+            let mut m = format!(
+                "method `{}` is not exported by the source of `{}`",
+                method.value, e.id
+            );
             if let Some(s) = typedefs::modules::suggest(&method.value, &names) {
                 m.push_str(&format!("; did you mean `{s}`?"));
             }
             m
         }
-        None => format!("the source of `{}` returns no table, so method `{}` cannot be called", e.id, method.value),
+        None => format!(
+            "the source of `{}` returns no table, so method `{}` cannot be called",
+            e.id, method.value
+        ),
         _ => return Vec::new(),
     };
     let mut d = Diagnostic::new("Y0007", e.yaml, method.span.clone(), msg);

@@ -41,21 +41,40 @@ pub const CODES: &[(&str, Severity, &str)] = &[
     ("E0022", Severity::Error, "no such method"),
     ("W0004", Severity::Warning, "unused local variable"),
     ("W0006", Severity::Warning, "unused import"),
-    ("D0001", Severity::Error, "non-deterministic module in a workflow"),
-    ("S0001", Severity::Error, "not available in the Wraith handler sandbox"),
+    (
+        "D0001",
+        Severity::Error,
+        "non-deterministic module in a workflow",
+    ),
+    (
+        "S0001",
+        Severity::Error,
+        "not available in the Wraith handler sandbox",
+    ),
     ("Y0001", Severity::Error, "YAML syntax error"),
     ("Y0002", Severity::Error, "missing required entry field"),
-    ("Y0003", Severity::Error, "source file missing or outside the project"),
+    (
+        "Y0003",
+        Severity::Error,
+        "source file missing or outside the project",
+    ),
     ("Y0004", Severity::Error, "unknown module in modules:"),
     ("Y0005", Severity::Error, "bad import target"),
     ("Y0006", Severity::Error, "duplicate entry id"),
-    ("Y0007", Severity::Error, "method not exported by the source"),
+    (
+        "Y0007",
+        Severity::Error,
+        "method not exported by the source",
+    ),
     ("Y0008", Severity::Error, "invalid entry field"),
 ];
 
 /// The default severity of a code (error for unknown codes).
 pub fn severity_of(code: &str) -> Severity {
-    CODES.iter().find(|c| c.0 == code).map_or(Severity::Error, |c| c.1)
+    CODES
+        .iter()
+        .find(|c| c.0 == code)
+        .map_or(Severity::Error, |c| c.1)
 }
 
 /// One finding.
@@ -79,8 +98,21 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic with the code's default severity.
-    pub fn new(code: &'static str, file: usize, span: Range<u32>, message: impl Into<String>) -> Self {
-        Diagnostic { code, severity: severity_of(code), message: message.into(), file, span, entry_id: None, help: None }
+    pub fn new(
+        code: &'static str,
+        file: usize,
+        span: Range<u32>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            code,
+            severity: severity_of(code),
+            message: message.into(),
+            file,
+            span,
+            entry_id: None,
+            help: None,
+        }
     }
 
     /// Add a help line.

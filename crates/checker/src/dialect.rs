@@ -69,8 +69,8 @@ pub struct Prepared {
 }
 
 const KEYWORDS: &[&str] = &[
-    "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if", "in", "local", "nil", "not", "or",
-    "repeat", "return", "then", "true", "until", "while",
+    "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if", "in",
+    "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
 ];
 
 struct Pass<'a> {
@@ -84,7 +84,13 @@ struct Pass<'a> {
 /// Run the pre-pass over a chunk.
 pub fn prepare(src: &str, dialect: Dialect) -> Prepared {
     let toks = lex(src);
-    let mut pass = Pass { src, toks: &toks, out: src.as_bytes().to_vec(), dialect, p: Prepared::default() };
+    let mut pass = Pass {
+        src,
+        toks: &toks,
+        out: src.as_bytes().to_vec(),
+        dialect,
+        p: Prepared::default(),
+    };
     if let Some(err) = nesting_error(src, &toks) {
         pass.p.error = Some(err);
         pass.p.text = src.to_owned();
@@ -92,7 +98,8 @@ pub fn prepare(src: &str, dialect: Dialect) -> Prepared {
     }
     pass.run();
     // Only ASCII spaces and ';' were written over whole tokens, so the bytes stay UTF-8.
-    pass.p.text = String::from_utf8(pass.out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    pass.p.text = String::from_utf8(pass.out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     pass.p
 }
 
@@ -109,16 +116,22 @@ fn nesting_error(src: &str, toks: &[Token]) -> Option<(Range<u32>, String)> {
             ")" | "}" | "]" | "end" | "until" => {
                 depth = depth.saturating_sub(1);
             }
-            "+" | "-" | "*" | "/" | "//" | "%" | "^" | ".." | "and" | "or" | "not" | "==" | "~=" | "<" | ">" | "<=" | ">="
-            | "&" | "|" | "~" | "<<" | ">>" | "#" => chain += 1,
+            "+" | "-" | "*" | "/" | "//" | "%" | "^" | ".." | "and" | "or" | "not" | "=="
+            | "~=" | "<" | ">" | "<=" | ">=" | "&" | "|" | "~" | "<<" | ">>" | "#" => chain += 1,
             "local" | "return" | "=" | "," | ";" | "then" | "else" | "elseif" => chain = 0,
             _ => {}
         }
         if depth > MAX_NESTING {
-            return Some((t.start..t.end, format!("nesting deeper than {MAX_NESTING} levels: split this code into functions")));
+            return Some((
+                t.start..t.end,
+                format!("nesting deeper than {MAX_NESTING} levels: split this code into functions"),
+            ));
         }
         if chain > MAX_CHAIN {
-            return Some((t.start..t.end, format!("expression with more than {MAX_CHAIN} operators: split it")));
+            return Some((
+                t.start..t.end,
+                format!("expression with more than {MAX_CHAIN} operators: split it"),
+            ));
         }
     }
     None
@@ -144,7 +157,10 @@ impl Pass<'_> {
     /// Whether token `i` can end an expression (so a following `as`/`::`/`!` applies to it).
     fn ends_expression(&self, i: usize) -> bool {
         match self.kind(i) {
-            Some(TokenKind::Name) => !is_keyword(self.text(i)) || matches!(self.text(i), "nil" | "true" | "false" | "end"),
+            Some(TokenKind::Name) => {
+                !is_keyword(self.text(i))
+                    || matches!(self.text(i), "nil" | "true" | "false" | "end")
+            }
             Some(TokenKind::String | TokenKind::Number) => true,
             Some(TokenKind::Symbol) => matches!(self.text(i), ")" | "]" | "}" | "..."),
             _ => false,
@@ -179,7 +195,10 @@ impl Pass<'_> {
             }
             Err(e) => {
                 if self.dialect == Dialect::Wippy {
-                    self.fail(e.offset..e.offset + 1, format!("invalid type: {}", e.message));
+                    self.fail(
+                        e.offset..e.offset + 1,
+                        format!("invalid type: {}", e.message),
+                    );
                 }
                 None
             }
@@ -193,9 +212,18 @@ impl Pass<'_> {
                 "local" => self.local(i),
                 "function" => self.function(i),
                 "type" if self.type_decl_at(i) => self.type_decl(i, i),
-                "export" if self.text(i + 1) == "type" && self.type_decl_at(i + 1) => self.type_decl(i, i + 1),
-                "interface" if self.is_name(i + 1) && !matches!(self.text(i.wrapping_sub(1)), "." | ":") => self.interface(i),
-                "as" if i > 0 && self.ends_expression(i - 1) && self.text(i + 1) != "=" => self.cast(i),
+                "export" if self.text(i + 1) == "type" && self.type_decl_at(i + 1) => {
+                    self.type_decl(i, i + 1)
+                }
+                "interface"
+                    if self.is_name(i + 1)
+                        && !matches!(self.text(i.wrapping_sub(1)), "." | ":") =>
+                {
+                    self.interface(i)
+                }
+                "as" if i > 0 && self.ends_expression(i - 1) && self.text(i + 1) != "=" => {
+                    self.cast(i)
+                }
                 "::" => self.double_colon(i),
                 "!" if i > 0 && self.ends_expression(i - 1) && self.text(i + 1) != "=" => {
                     let t = self.toks[i];
@@ -212,8 +240,27 @@ impl Pass<'_> {
     fn type_decl_at(&self, i: usize) -> bool {
         let prev_ok = i == 0 || {
             let p = self.text(i - 1);
-            !matches!(p, "." | ":" | "=" | "," | "(" | "[" | "{" | "local" | "return" | "function" | "and" | "or" | "not" | "if" | "elseif" | "while" | "until" | "in")
-                && !(self.kind(i - 1) == Some(TokenKind::Symbol) && !matches!(p, ")" | "]" | "}" | ";"))
+            !matches!(
+                p,
+                "." | ":"
+                    | "="
+                    | ","
+                    | "("
+                    | "["
+                    | "{"
+                    | "local"
+                    | "return"
+                    | "function"
+                    | "and"
+                    | "or"
+                    | "not"
+                    | "if"
+                    | "elseif"
+                    | "while"
+                    | "until"
+                    | "in"
+            ) && !(self.kind(i - 1) == Some(TokenKind::Symbol)
+                && !matches!(p, ")" | "]" | "}" | ";"))
         };
         prev_ok && self.is_name(i + 1) && matches!(self.text(i + 2), "=" | "<")
     }
@@ -231,7 +278,10 @@ impl Pass<'_> {
                     j = tp.pos();
                 }
                 Err(e) => {
-                    self.fail(e.offset..e.offset + 1, format!("invalid type parameters: {}", e.message));
+                    self.fail(
+                        e.offset..e.offset + 1,
+                        format!("invalid type parameters: {}", e.message),
+                    );
                     return j;
                 }
             }
@@ -244,7 +294,15 @@ impl Pass<'_> {
         match self.type_at(j + 1, start, &generics) {
             Some((ty, next)) => {
                 let end = self.toks[next - 1].end;
-                self.p.type_decls.push(TypeDecl { name, span: start..end, def: TypeDef::Alias { type_params, ty, description: None } });
+                self.p.type_decls.push(TypeDecl {
+                    name,
+                    span: start..end,
+                    def: TypeDef::Alias {
+                        type_params,
+                        ty,
+                        description: None,
+                    },
+                });
                 next
             }
             None => j + 1,
@@ -274,7 +332,13 @@ impl Pass<'_> {
             let mname = self.text(j + 1).to_owned();
             match self.signature(j + 2, &[]) {
                 Some((f, next)) => {
-                    methods.insert(mname, typedefs::types::Method { ty: Arc::new(f), description: None });
+                    methods.insert(
+                        mname,
+                        typedefs::types::Method {
+                            ty: Arc::new(f),
+                            description: None,
+                        },
+                    );
                     j = next;
                 }
                 None => return j + 2,
@@ -283,14 +347,25 @@ impl Pass<'_> {
         if self.text(j) != "end" {
             let off = self.toks.get(j).map_or(self.src.len() as u32, |t| t.start);
             if self.dialect == Dialect::Wippy {
-                self.fail(off..off + 1, format!("expected `function` or `end` in interface `{name}`"));
+                self.fail(
+                    off..off + 1,
+                    format!("expected `function` or `end` in interface `{name}`"),
+                );
             }
             return j;
         }
         let end = self.toks[j].end;
         self.blank(start, end);
-        let def = TypeDef::Interface(Arc::new(Interface { name: name.clone(), methods, ..Interface::default() }));
-        self.p.type_decls.push(TypeDecl { name, span: start..end, def });
+        let def = TypeDef::Interface(Arc::new(Interface {
+            name: name.clone(),
+            methods,
+            ..Interface::default()
+        }));
+        self.p.type_decls.push(TypeDecl {
+            name,
+            span: start..end,
+            def,
+        });
         j + 1
     }
 
@@ -358,7 +433,10 @@ impl Pass<'_> {
                 }
                 Err(e) => {
                     if self.dialect == Dialect::Wippy {
-                        self.fail(e.offset..e.offset + 1, format!("invalid type parameters: {}", e.message));
+                        self.fail(
+                            e.offset..e.offset + 1,
+                            format!("invalid type parameters: {}", e.message),
+                        );
                     }
                     return None;
                 }
@@ -369,7 +447,10 @@ impl Pass<'_> {
         }
         let paren = self.toks[j].start;
         j += 1;
-        let mut f = FunctionType { type_params, ..FunctionType::default() };
+        let mut f = FunctionType {
+            type_params,
+            ..FunctionType::default()
+        };
         while self.text(j) != ")" {
             let is_vararg = self.text(j) == "...";
             if !is_vararg && self.kind(j) != Some(TokenKind::Name) {
@@ -378,7 +459,11 @@ impl Pass<'_> {
             let name_tok = j;
             let name = self.text(j).to_owned();
             j += 1;
-            let mut ty = if name == "self" { Type::SelfType } else { Type::Any };
+            let mut ty = if name == "self" {
+                Type::SelfType
+            } else {
+                Type::Any
+            };
             if self.text(j) == ":" {
                 let colon = self.toks[j].start;
                 let (t, next) = self.type_at(j + 1, colon, &generics)?;
@@ -389,7 +474,10 @@ impl Pass<'_> {
             if is_vararg {
                 f.variadic = Some(ty);
             } else {
-                f.params.push(Param { name: Some(name), ty });
+                f.params.push(Param {
+                    name: Some(name),
+                    ty,
+                });
             }
             if self.text(j) != "," {
                 break;
@@ -409,14 +497,19 @@ impl Pass<'_> {
                 Ok((returns, variadic)) => {
                     let end = tp.end_offset();
                     self.blank(colon, end);
-                    self.p.returns.insert(paren, (returns.clone(), variadic.clone()));
+                    self.p
+                        .returns
+                        .insert(paren, (returns.clone(), variadic.clone()));
                     f.returns = returns;
                     f.returns_variadic = variadic;
                     j = tp.pos();
                 }
                 Err(e) => {
                     if self.dialect == Dialect::Wippy {
-                        self.fail(e.offset..e.offset + 1, format!("invalid return type: {}", e.message));
+                        self.fail(
+                            e.offset..e.offset + 1,
+                            format!("invalid return type: {}", e.message),
+                        );
                     }
                     return None;
                 }
@@ -471,14 +564,23 @@ mod tests {
         let p = prepare(src, Dialect::Wippy);
         assert_eq!(p.text.len(), src.len());
         assert_eq!(p.error, None);
-        assert_eq!(p.text.lines().next().unwrap().trim_end(), "local x                      = f(a          , b           , c )");
-        assert_eq!(p.text.lines().nth(1).unwrap().trim_end(), "function g   (a   , ...     )");
+        assert_eq!(
+            p.text.lines().next().unwrap().trim_end(),
+            "local x                      = f(a          , b           , c )"
+        );
+        assert_eq!(
+            p.text.lines().nth(1).unwrap().trim_end(),
+            "function g   (a   , ...     )"
+        );
         assert_eq!(p.names[&6].to_string(), "{[string]: number}?");
         assert_eq!(p.casts.len(), 2);
         assert_eq!(p.non_nil.len(), 1);
         let ret_paren = src.find("(a: T").unwrap() as u32;
         assert_eq!(p.returns[&ret_paren].0.len(), 2);
-        assert!(matches!(p.names[&(src.find("a: T").unwrap() as u32)], Type::Param(_)));
+        assert!(matches!(
+            p.names[&(src.find("a: T").unwrap() as u32)],
+            Type::Param(_)
+        ));
     }
 
     #[test]
@@ -486,7 +588,10 @@ mod tests {
         let src = "type Point = {x: number, y: number}\ninterface Shape\n  function area(self): number\nend\nlocal t = type(x)\n";
         let p = prepare(src, Dialect::Wippy);
         assert_eq!(p.type_decls.len(), 2);
-        assert_eq!(p.text.lines().take(4).map(str::trim).collect::<String>(), "");
+        assert_eq!(
+            p.text.lines().take(4).map(str::trim).collect::<String>(),
+            ""
+        );
         assert!(p.text.contains("local t = type(x)"));
     }
 
@@ -506,14 +611,22 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_refused() {
-        let src = format!("x = {}1{}", "(".repeat(MAX_NESTING + 5), ")".repeat(MAX_NESTING + 5));
+        let src = format!(
+            "x = {}1{}",
+            "(".repeat(MAX_NESTING + 5),
+            ")".repeat(MAX_NESTING + 5)
+        );
         let p = prepare(&src, Dialect::Wippy);
         assert!(p.error.is_some_and(|e| e.1.contains("nesting")));
     }
 
     #[test]
     fn bad_type_is_an_error_in_wippy_only() {
-        assert!(prepare("local x: {a: } = 1", Dialect::Wippy).error.is_some());
-        assert!(prepare("local x: typeof(y) = 1", Dialect::Luau).error.is_none());
+        assert!(prepare("local x: {a: } = 1", Dialect::Wippy)
+            .error
+            .is_some());
+        assert!(prepare("local x: typeof(y) = 1", Dialect::Luau)
+            .error
+            .is_none());
     }
 }

@@ -54,8 +54,25 @@ impl ChunkKind {
 /// os, debug, load, loadstring, getmetatable, setmetatable, rawget, rawset; mlua's sandbox also
 /// drops getfenv, setfenv, require, collectgarbage, newproxy).
 pub const SANDBOX_FORBIDDEN: &[&str] = &[
-    "io", "os", "debug", "load", "loadstring", "dofile", "loadfile", "getmetatable", "setmetatable", "rawget", "rawset", "rawequal",
-    "rawlen", "getfenv", "setfenv", "require", "collectgarbage", "newproxy", "package",
+    "io",
+    "os",
+    "debug",
+    "load",
+    "loadstring",
+    "dofile",
+    "loadfile",
+    "getmetatable",
+    "setmetatable",
+    "rawget",
+    "rawset",
+    "rawequal",
+    "rawlen",
+    "getfenv",
+    "setfenv",
+    "require",
+    "collectgarbage",
+    "newproxy",
+    "package",
 ];
 
 /// Everything a chunk's check depends on besides its own text.

@@ -24,7 +24,11 @@ impl Files {
     /// Add a file and return its index.
     pub fn add(&mut self, path: PathBuf, text: impl Into<Arc<str>>) -> usize {
         let display = display_path(&path);
-        self.files.push(SourceFile { path, display, text: text.into() });
+        self.files.push(SourceFile {
+            path,
+            display,
+            text: text.into(),
+        });
         self.files.len() - 1
     }
 
@@ -55,8 +59,12 @@ impl Files {
 }
 
 fn display_path(path: &Path) -> String {
-    let rel = std::env::current_dir().ok().and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
-    rel.unwrap_or_else(|| path.to_path_buf()).display().to_string()
+    let rel = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    rel.unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 /// 1-based line and column (column counted in Unicode scalar values) of a byte offset.

@@ -50,14 +50,20 @@ pub struct JsonReport {
 
 /// Diagnostics of `report` at or above `level`.
 pub fn filtered(report: &Report, level: Severity) -> impl Iterator<Item = &Diagnostic> {
-    report.diagnostics.iter().filter(move |d| d.severity >= level)
+    report
+        .diagnostics
+        .iter()
+        .filter(move |d| d.severity >= level)
 }
 
 /// Build the JSON report.
 pub fn to_json(report: &Report, level: Severity) -> JsonReport {
     let diagnostics: Vec<JsonDiagnostic> = filtered(report, level)
         .map(|d| {
-            let (file, text) = report.files.get(d.file).map_or((String::new(), ""), |f| (f.display.clone(), &*f.text));
+            let (file, text) = report
+                .files
+                .get(d.file)
+                .map_or((String::new(), ""), |f| (f.display.clone(), &*f.text));
             let (line, column) = line_col(text, d.span.start);
             let (end_line, end_column) = line_col(text, d.span.end.max(d.span.start));
             JsonDiagnostic {
@@ -85,10 +91,21 @@ pub fn to_json(report: &Report, level: Severity) -> JsonReport {
 
 /// Write diagnostics as text (`error[E0004]: …`, ` --> file:line:col`, source, underline, help)
 /// followed by a summary line.
-pub fn write_text(report: &Report, level: Severity, out: &mut dyn WriteColor) -> std::io::Result<()> {
+pub fn write_text(
+    report: &Report,
+    level: Severity,
+    out: &mut dyn WriteColor,
+) -> std::io::Result<()> {
     let mut files = SimpleFiles::new();
-    let ids: Vec<usize> = report.files.iter().map(|f| files.add(f.display.clone(), f.text.clone())).collect();
-    let config = Config { chars: Chars::ascii(), ..Config::default() };
+    let ids: Vec<usize> = report
+        .files
+        .iter()
+        .map(|f| files.add(f.display.clone(), f.text.clone()))
+        .collect();
+    let config = Config {
+        chars: Chars::ascii(),
+        ..Config::default()
+    };
     let mut counts = [0usize; 3];
     for d in filtered(report, level) {
         counts[d.severity as usize] += 1;
@@ -97,11 +114,16 @@ pub fn write_text(report: &Report, level: Severity, out: &mut dyn WriteColor) ->
             Severity::Warning => CsSeverity::Warning,
             Severity::Hint => CsSeverity::Help,
         };
-        let Some(&fid) = ids.get(d.file) else { continue };
+        let Some(&fid) = ids.get(d.file) else {
+            continue;
+        };
         let text_len = report.files.get(d.file).map_or(0, |f| f.text.len());
         let start = (d.span.start as usize).min(text_len);
         let end = (d.span.end as usize).clamp(start, text_len);
-        let mut cs = CsDiagnostic::new(severity).with_code(d.code).with_message(&d.message).with_labels(vec![Label::primary(fid, start..end)]);
+        let mut cs = CsDiagnostic::new(severity)
+            .with_code(d.code)
+            .with_message(&d.message)
+            .with_labels(vec![Label::primary(fid, start..end)]);
         let mut notes = Vec::new();
         if let Some(e) = &d.entry_id {
             notes.push(format!("entry: {e}"));
@@ -110,7 +132,8 @@ pub fn write_text(report: &Report, level: Severity, out: &mut dyn WriteColor) ->
             notes.push(format!("help: {h}"));
         }
         cs = cs.with_notes(notes);
-        term::emit_to_write_style(out, &config, &files, &cs).map_err(|e| std::io::Error::other(e.to_string()))?;
+        term::emit_to_write_style(out, &config, &files, &cs)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
     }
     writeln!(
         out,

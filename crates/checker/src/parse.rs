@@ -29,20 +29,31 @@ pub struct Parsed {
 pub fn parse_chunk(src: &str, dialect: Dialect) -> Parsed {
     let prepared = prepare(src, dialect);
     if let Some(err) = prepared.error.clone() {
-        return Parsed { prepared, ast: Err(err) };
+        return Parsed {
+            prepared,
+            ast: Err(err),
+        };
     }
-    let result = catch_unwind(AssertUnwindSafe(|| full_moon::parse_fallible(&prepared.text, LuaVersion::new()).into_result()));
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        full_moon::parse_fallible(&prepared.text, LuaVersion::new()).into_result()
+    }));
     let ast = match result {
         Ok(Ok(ast)) => Ok(ast),
         Ok(Err(errors)) => Err(errors
             .iter()
             .map(|e| {
                 let (s, e2) = e.range();
-                (s.bytes() as u32..e2.bytes() as u32, e.error_message().to_string())
+                (
+                    s.bytes() as u32..e2.bytes() as u32,
+                    e.error_message().to_string(),
+                )
             })
             .min_by_key(|(r, _)| r.start)
             .unwrap_or((0..0, "syntax error".into()))),
-        Err(_) => Err((0..0, "the parser failed on this file (internal error); please report it".into())),
+        Err(_) => Err((
+            0..0,
+            "the parser failed on this file (internal error); please report it".into(),
+        )),
     };
     let ast = ast.and_then(|ast| match luau_only_syntax(&ast, dialect) {
         Some(err) => Err(err),
@@ -68,7 +79,10 @@ fn luau_only_syntax(ast: &Ast, dialect: Dialect) -> Option<(Range<u32>, String)>
     impl Finder {
         fn found(&mut self, r: Range<u32>, what: &str) {
             if self.0.as_ref().is_none_or(|(old, _)| r.start < old.start) {
-                self.0 = Some((r, format!("{what} is Luau syntax; Wippy Lua (5.3) does not accept it")));
+                self.0 = Some((
+                    r,
+                    format!("{what} is Luau syntax; Wippy Lua (5.3) does not accept it"),
+                ));
             }
         }
     }
@@ -89,7 +103,9 @@ fn luau_only_syntax(ast: &Ast, dialect: Dialect) -> Option<(Range<u32>, String)>
         fn visit_expression(&mut self, e: &Expression) {
             match e {
                 Expression::IfExpression(x) => self.found(span(x.as_ref()), "an if-expression"),
-                Expression::InterpolatedString(x) => self.found(span(x.as_ref()), "a backtick string"),
+                Expression::InterpolatedString(x) => {
+                    self.found(span(x.as_ref()), "a backtick string")
+                }
                 _ => {}
             }
         }
@@ -114,7 +130,10 @@ mod tests {
     fn reports_first_error_with_span() {
         let p = parse_chunk("local x = \nlocal y = = 2", Dialect::Wippy);
         let (span, msg) = p.ast.err().unwrap();
-        assert!(span.start >= 8 && msg.contains("expected"), "{span:?} {msg}");
+        assert!(
+            span.start >= 8 && msg.contains("expected"),
+            "{span:?} {msg}"
+        );
     }
 
     #[test]

@@ -112,13 +112,24 @@ const SKIP_DIRS: &[&str] = &["node_modules", "target", ".git", ".wippy"];
 
 /// Load the project under `root` (a directory, or a single YAML file).
 pub fn load_project(root: &Path) -> Result<Project, LoadError> {
-    let meta = std::fs::metadata(root).map_err(|e| LoadError(format!("{}: {e}", root.display())))?;
-    let root = root.canonicalize().map_err(|e| LoadError(format!("{}: {e}", root.display())))?;
-    let mut project = Project { root: if meta.is_dir() { root.clone() } else { root.parent().unwrap_or(&root).to_path_buf() }, ..Project::default() };
+    let meta =
+        std::fs::metadata(root).map_err(|e| LoadError(format!("{}: {e}", root.display())))?;
+    let root = root
+        .canonicalize()
+        .map_err(|e| LoadError(format!("{}: {e}", root.display())))?;
+    let mut project = Project {
+        root: if meta.is_dir() {
+            root.clone()
+        } else {
+            root.parent().unwrap_or(&root).to_path_buf()
+        },
+        ..Project::default()
+    };
     let mut yamls = Vec::new();
     let mut handler_dirs = Vec::new();
     if meta.is_dir() {
-        walk(&root, &mut yamls, &mut handler_dirs).map_err(|e| LoadError(format!("{}: {e}", root.display())))?;
+        walk(&root, &mut yamls, &mut handler_dirs)
+            .map_err(|e| LoadError(format!("{}: {e}", root.display())))?;
     } else {
         yamls.push(root.clone());
     }
@@ -135,7 +146,11 @@ pub fn load_project(root: &Path) -> Result<Project, LoadError> {
     Ok(project)
 }
 
-fn walk(dir: &Path, yamls: &mut Vec<PathBuf>, handler_dirs: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn walk(
+    dir: &Path,
+    yamls: &mut Vec<PathBuf>,
+    handler_dirs: &mut Vec<PathBuf>,
+) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
@@ -145,7 +160,11 @@ fn walk(dir: &Path, yamls: &mut Vec<PathBuf>, handler_dirs: &mut Vec<PathBuf>) -
             if SKIP_DIRS.contains(&name.as_str()) || name.starts_with('.') {
                 continue;
             }
-            if name == "handlers" && path.parent().is_some_and(|p| p.file_name().is_some_and(|n| n == "lua")) {
+            if name == "handlers"
+                && path
+                    .parent()
+                    .is_some_and(|p| p.file_name().is_some_and(|n| n == "lua"))
+            {
                 handler_dirs.push(path.clone());
             }
             walk(&path, yamls, handler_dirs)?;
@@ -157,7 +176,9 @@ fn walk(dir: &Path, yamls: &mut Vec<PathBuf>, handler_dirs: &mut Vec<PathBuf>) -
 }
 
 fn load_yaml_file(project: &mut Project, path: &Path) {
-    let Ok(text) = std::fs::read_to_string(path) else { return };
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
     let declares_namespace = text.lines().any(|l| l.starts_with("namespace:"));
     let parsed = parse_yaml(&text);
     let doc = match parsed {
@@ -165,7 +186,12 @@ fn load_yaml_file(project: &mut Project, path: &Path) {
         Ok(_) => return,
         Err(e) if declares_namespace => {
             let idx = project.files.add(path.to_path_buf(), text);
-            project.diagnostics.push(Diagnostic::new("Y0001", idx, e.offset..e.offset + 1, format!("invalid YAML: {}", e.message)));
+            project.diagnostics.push(Diagnostic::new(
+                "Y0001",
+                idx,
+                e.offset..e.offset + 1,
+                format!("invalid YAML: {}", e.message),
+            ));
             return;
         }
         Err(_) => return,
@@ -174,7 +200,12 @@ fn load_yaml_file(project: &mut Project, path: &Path) {
     let ns_node = doc.get("namespace").cloned();
     let Some(ns) = ns_node.as_ref().and_then(|n| n.as_str().map(str::to_owned)) else {
         let span = ns_node.map_or(0..0, |n| n.span);
-        project.diagnostics.push(Diagnostic::new("Y0008", yaml, span, "`namespace` must be a string"));
+        project.diagnostics.push(Diagnostic::new(
+            "Y0008",
+            yaml,
+            span,
+            "`namespace` must be a string",
+        ));
         return;
     };
     let file_meta = match doc.get("meta").map(YNode::to_json) {
@@ -182,9 +213,17 @@ fn load_yaml_file(project: &mut Project, path: &Path) {
         _ => serde_json::Map::new(),
     };
     let nodes: Vec<YNode> = match doc.get("entries") {
-        Some(YNode { value: YValue::Seq(items), .. }) => items.clone(),
+        Some(YNode {
+            value: YValue::Seq(items),
+            ..
+        }) => items.clone(),
         Some(other) => {
-            project.diagnostics.push(Diagnostic::new("Y0008", yaml, other.span.clone(), "`entries` must be a list of entries"));
+            project.diagnostics.push(Diagnostic::new(
+                "Y0008",
+                yaml,
+                other.span.clone(),
+                "`entries` must be a list of entries",
+            ));
             return;
         }
         None if doc.get("name").is_some() || doc.get("kind").is_some() => vec![doc.clone()],
@@ -207,12 +246,22 @@ fn load_entry(
     node: &YNode,
 ) -> Option<Entry> {
     let YValue::Map(fields) = &node.value else {
-        project.diagnostics.push(Diagnostic::new("Y0008", yaml, node.span.clone(), "an entry must be a mapping with `name` and `kind`"));
+        project.diagnostics.push(Diagnostic::new(
+            "Y0008",
+            yaml,
+            node.span.clone(),
+            "an entry must be a mapping with `name` and `kind`",
+        ));
         return None;
     };
     let head = node.span.start..node.span.start + 1;
     let missing = |field: &str, project: &mut Project| {
-        project.diagnostics.push(Diagnostic::new("Y0002", yaml, head.clone(), format!("entry is missing required field `{field}`")));
+        project.diagnostics.push(Diagnostic::new(
+            "Y0002",
+            yaml,
+            head.clone(),
+            format!("entry is missing required field `{field}`"),
+        ));
     };
     let name_node = node.get("name");
     let Some(name) = name_node.and_then(YNode::as_str) else {
@@ -258,44 +307,83 @@ fn load_entry(
         d
     };
     match node.get("source") {
-        None => project.diagnostics.push(diag("Y0002", entry.span.clone(), format!("`{kind}` entry `{id}` has no `source`"))),
+        None => project.diagnostics.push(diag(
+            "Y0002",
+            entry.span.clone(),
+            format!("`{kind}` entry `{id}` has no `source`"),
+        )),
         Some(src) => match src.as_str() {
             Some(s) => match resolve_source(&project.root, dir, s) {
                 Ok(path) => match std::fs::read_to_string(&path) {
                     Ok(text) => {
-                        let idx = project.files.find(&path).unwrap_or_else(|| project.files.add(path, text));
+                        let idx = project
+                            .files
+                            .find(&path)
+                            .unwrap_or_else(|| project.files.add(path, text));
                         entry.source = Some((idx, src.span.clone()));
                     }
-                    Err(e) => project.diagnostics.push(diag("Y0003", src.span.clone(), format!("source `{s}` cannot be read: {e}"))),
+                    Err(e) => project.diagnostics.push(diag(
+                        "Y0003",
+                        src.span.clone(),
+                        format!("source `{s}` cannot be read: {e}"),
+                    )),
                 },
-                Err(msg) => project.diagnostics.push(diag("Y0003", src.span.clone(), msg)),
+                Err(msg) => project
+                    .diagnostics
+                    .push(diag("Y0003", src.span.clone(), msg)),
             },
-            None => project.diagnostics.push(diag("Y0008", src.span.clone(), "`source` must be a string `file://path.lua`".into())),
+            None => project.diagnostics.push(diag(
+                "Y0008",
+                src.span.clone(),
+                "`source` must be a string `file://path.lua`".into(),
+            )),
         },
     }
     match node.get("method") {
         Some(m) => match m.as_str() {
-            Some(s) => entry.method = Some(Spanned { value: s.to_owned(), span: m.span.clone() }),
-            None => project.diagnostics.push(diag("Y0008", m.span.clone(), "`method` must be a string".into())),
+            Some(s) => {
+                entry.method = Some(Spanned {
+                    value: s.to_owned(),
+                    span: m.span.clone(),
+                })
+            }
+            None => project.diagnostics.push(diag(
+                "Y0008",
+                m.span.clone(),
+                "`method` must be a string".into(),
+            )),
         },
-        None if kind != "library.lua" => {
-            project.diagnostics.push(diag("Y0002", entry.span.clone(), format!("`{kind}` entry `{id}` has no `method`")))
-        }
+        None if kind != "library.lua" => project.diagnostics.push(diag(
+            "Y0002",
+            entry.span.clone(),
+            format!("`{kind}` entry `{id}` has no `method`"),
+        )),
         None => {}
     }
     match node.get("modules").map(|m| &m.value) {
         Some(YValue::Seq(items)) => {
             for item in items {
                 match item.as_str() {
-                    Some(s) => entry.modules.push(Spanned { value: s.to_owned(), span: item.span.clone() }),
-                    None => project.diagnostics.push(diag("Y0008", item.span.clone(), "a module name must be a string".into())),
+                    Some(s) => entry.modules.push(Spanned {
+                        value: s.to_owned(),
+                        span: item.span.clone(),
+                    }),
+                    None => project.diagnostics.push(diag(
+                        "Y0008",
+                        item.span.clone(),
+                        "a module name must be a string".into(),
+                    )),
                 }
             }
         }
         Some(YValue::Null) | None => {}
         Some(_) => {
             let span = node.get("modules").map_or(0..0, |m| m.span.clone());
-            project.diagnostics.push(diag("Y0008", span, "`modules` must be a list of module names".into()));
+            project.diagnostics.push(diag(
+                "Y0008",
+                span,
+                "`modules` must be a list of module names".into(),
+            ));
         }
     }
     match node.get("imports").map(|m| &m.value) {
@@ -303,17 +391,35 @@ fn load_entry(
             for (k, v) in pairs {
                 match (k.as_str(), v.as_str()) {
                     (Some(alias), Some(target)) => {
-                        let target = if target.contains(':') { target.to_owned() } else { format!("{ns}:{target}") };
-                        entry.imports.push((alias.to_owned(), Spanned { value: target, span: v.span.clone() }));
+                        let target = if target.contains(':') {
+                            target.to_owned()
+                        } else {
+                            format!("{ns}:{target}")
+                        };
+                        entry.imports.push((
+                            alias.to_owned(),
+                            Spanned {
+                                value: target,
+                                span: v.span.clone(),
+                            },
+                        ));
                     }
-                    _ => project.diagnostics.push(diag("Y0008", v.span.clone(), "an import is `alias: namespace:name`".into())),
+                    _ => project.diagnostics.push(diag(
+                        "Y0008",
+                        v.span.clone(),
+                        "an import is `alias: namespace:name`".into(),
+                    )),
                 }
             }
         }
         Some(YValue::Null) | None => {}
         Some(_) => {
             let span = node.get("imports").map_or(0..0, |m| m.span.clone());
-            project.diagnostics.push(diag("Y0008", span, "`imports` must be a mapping `alias: namespace:name`".into()));
+            project.diagnostics.push(diag(
+                "Y0008",
+                span,
+                "`imports` must be a mapping `alias: namespace:name`".into(),
+            ));
         }
     }
     Some(entry)
@@ -328,9 +434,14 @@ fn resolve_source(root: &Path, dir: &Path, s: &str) -> Result<PathBuf, String> {
         Some(abs) => root.join(abs),
         None => dir.join(rest),
     };
-    let canonical = path.canonicalize().map_err(|_| format!("source file `{s}` does not exist ({})", path.display()))?;
+    let canonical = path
+        .canonicalize()
+        .map_err(|_| format!("source file `{s}` does not exist ({})", path.display()))?;
     if !canonical.starts_with(root) {
-        return Err(format!("source `{s}` points outside the project root {}", root.display()));
+        return Err(format!(
+            "source `{s}` points outside the project root {}",
+            root.display()
+        ));
     }
     Ok(canonical)
 }
@@ -341,8 +452,16 @@ fn check_duplicates(project: &mut Project) {
     for (i, e) in project.entries.iter().enumerate() {
         if let Some(&first) = seen.get(e.id.as_str()) {
             let other = &project.entries[first];
-            let where_ = project.files.get(other.yaml).map_or(String::new(), |f| f.display.clone());
-            let mut d = Diagnostic::new("Y0006", e.yaml, e.span.clone(), format!("duplicate entry id `{}` (first defined in {where_})", e.id));
+            let where_ = project
+                .files
+                .get(other.yaml)
+                .map_or(String::new(), |f| f.display.clone());
+            let mut d = Diagnostic::new(
+                "Y0006",
+                e.yaml,
+                e.span.clone(),
+                format!("duplicate entry id `{}` (first defined in {where_})", e.id),
+            );
             d.entry_id = Some(e.id.clone());
             diags.push(d);
         } else {
@@ -354,7 +473,8 @@ fn check_duplicates(project: &mut Project) {
 
 fn check_imports(project: &mut Project) {
     let mut diags = Vec::new();
-    let namespaces: std::collections::HashSet<&str> = project.entries.iter().map(|e| e.ns.as_str()).collect();
+    let namespaces: std::collections::HashSet<&str> =
+        project.entries.iter().map(|e| e.ns.as_str()).collect();
     for e in project.entries.iter().filter(|e| e.is_lua()) {
         for (alias, target) in &e.imports {
             let msg = match project.entry(&target.value) {
@@ -378,17 +498,38 @@ fn check_imports(project: &mut Project) {
 }
 
 fn load_twin(project: &mut Project, handlers: &Path) {
-    let Some(lua_dir) = handlers.parent() else { return };
-    let Some(twin_dir) = lua_dir.parent() else { return };
-    let name = twin_dir.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let mut twin = Twin { name, dir: twin_dir.to_path_buf(), handlers: BTreeMap::new(), libs: BTreeMap::new() };
-    for (dir, map) in [(handlers.to_path_buf(), &mut twin.handlers), (lua_dir.join("lib"), &mut twin.libs)] {
-        let Ok(rd) = std::fs::read_dir(&dir) else { continue };
+    let Some(lua_dir) = handlers.parent() else {
+        return;
+    };
+    let Some(twin_dir) = lua_dir.parent() else {
+        return;
+    };
+    let name = twin_dir
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let mut twin = Twin {
+        name,
+        dir: twin_dir.to_path_buf(),
+        handlers: BTreeMap::new(),
+        libs: BTreeMap::new(),
+    };
+    for (dir, map) in [
+        (handlers.to_path_buf(), &mut twin.handlers),
+        (lua_dir.join("lib"), &mut twin.libs),
+    ] {
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
         paths.sort();
         for p in paths {
             let is_lua = p.extension().is_some_and(|x| x == "lua" || x == "luau");
-            let (Some(stem), true) = (p.file_stem().map(|s| s.to_string_lossy().into_owned()), is_lua) else { continue };
+            let (Some(stem), true) = (
+                p.file_stem().map(|s| s.to_string_lossy().into_owned()),
+                is_lua,
+            ) else {
+                continue;
+            };
             if let Ok(text) = std::fs::read_to_string(&p) {
                 let idx = project.files.add(p, text);
                 map.entry(stem).or_insert(idx);

@@ -49,7 +49,10 @@ impl YNode {
     /// The key node and value node under `key` in a mapping.
     pub fn entry(&self, key: &str) -> Option<(&YNode, &YNode)> {
         match &self.value {
-            YValue::Map(m) => m.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(k, v)| (k, v)),
+            YValue::Map(m) => m
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(k, v)| (k, v)),
             _ => None,
         }
     }
@@ -69,7 +72,12 @@ impl YNode {
                     .map(|(k, v)| {
                         let key = match &k.value {
                             YValue::Str(s) => s.clone(),
-                            other => YNode { span: 0..0, value: other.clone() }.to_json().to_string(),
+                            other => YNode {
+                                span: 0..0,
+                                value: other.clone(),
+                            }
+                            .to_json()
+                            .to_string(),
                         };
                         (key, v.to_json())
                     })
@@ -106,8 +114,12 @@ struct CharToByte {
 
 impl CharToByte {
     fn new(src: &str) -> Self {
-        let offsets = (!src.is_ascii()).then(|| src.char_indices().map(|(i, _)| i as u32).collect());
-        CharToByte { offsets, len: src.len() as u32 }
+        let offsets =
+            (!src.is_ascii()).then(|| src.char_indices().map(|(i, _)| i as u32).collect());
+        CharToByte {
+            offsets,
+            len: src.len() as u32,
+        }
     }
 
     fn get(&self, ch: usize) -> u32 {
@@ -123,8 +135,14 @@ fn convert(n: &MarkedYaml<'_>, to_byte: &CharToByte) -> YNode {
     let value = match &n.data {
         YamlData::Value(s) => scalar(s),
         YamlData::Representation(text, _, _) => YValue::Str(text.to_string()),
-        YamlData::Sequence(items) => YValue::Seq(items.iter().map(|i| convert(i, to_byte)).collect()),
-        YamlData::Mapping(m) => YValue::Map(m.iter().map(|(k, v)| (convert(k, to_byte), convert(v, to_byte))).collect()),
+        YamlData::Sequence(items) => {
+            YValue::Seq(items.iter().map(|i| convert(i, to_byte)).collect())
+        }
+        YamlData::Mapping(m) => YValue::Map(
+            m.iter()
+                .map(|(k, v)| (convert(k, to_byte), convert(v, to_byte)))
+                .collect(),
+        ),
         YamlData::Tagged(_, inner) => return convert(inner, to_byte),
         _ => YValue::Null,
     };
@@ -150,9 +168,14 @@ mod tests {
         let src = "namespace: é\nentries:\n  - name: a\n    kind: function.lua\n";
         let doc = parse_yaml(src).unwrap().unwrap();
         let entries = doc.get("entries").unwrap();
-        let YValue::Seq(items) = &entries.value else { panic!() };
+        let YValue::Seq(items) = &entries.value else {
+            panic!()
+        };
         let kind = items[0].get("kind").unwrap();
-        assert_eq!(&src[kind.span.start as usize..kind.span.end as usize], "function.lua");
+        assert_eq!(
+            &src[kind.span.start as usize..kind.span.end as usize],
+            "function.lua"
+        );
     }
 
     #[test]

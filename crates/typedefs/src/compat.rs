@@ -14,7 +14,13 @@ pub fn fits(src: &Type, dst: &Type, set: &ModuleSet, local: Option<&LocalTypes>)
     fits_depth(src, dst, set, local, 0)
 }
 
-fn fits_depth(src: &Type, dst: &Type, set: &ModuleSet, local: Option<&LocalTypes>, depth: u8) -> bool {
+fn fits_depth(
+    src: &Type,
+    dst: &Type,
+    set: &ModuleSet,
+    local: Option<&LocalTypes>,
+    depth: u8,
+) -> bool {
     if depth > 6 || src == dst {
         return true;
     }
@@ -49,7 +55,9 @@ fn fits_depth(src: &Type, dst: &Type, set: &ModuleSet, local: Option<&LocalTypes
         (Type::Function(_) | Type::AnyFunction, Type::Function(_) | Type::AnyFunction) => true,
         (Type::Array(s), Type::Array(d)) => go(s, d),
         (Type::Map(sk, sv), Type::Map(dk, dv)) => go(sk, dk) && go(sv, dv),
-        (Type::Record(r), Type::Array(d)) => r.fields.is_empty() || r.fields.iter().all(|f| go(&f.ty, d)),
+        (Type::Record(r), Type::Array(d)) => {
+            r.fields.is_empty() || r.fields.iter().all(|f| go(&f.ty, d))
+        }
         (Type::Record(r), Type::Map(_, dv)) => r.fields.iter().all(|f| go(&f.ty, dv)),
         (Type::Record(s), Type::Record(d)) => d.fields.iter().all(|df| match s.field(&df.name) {
             Some(sf) => go(&sf.ty, &df.ty),
@@ -67,12 +75,24 @@ fn fits_depth(src: &Type, dst: &Type, set: &ModuleSet, local: Option<&LocalTypes
 
 /// Scalar types: values that are never tables, functions or userdata.
 fn is_scalar(t: &Type) -> bool {
-    matches!(t, Type::Nil | Type::Boolean | Type::Number | Type::Integer | Type::String | Type::Literal(_))
+    matches!(
+        t,
+        Type::Nil | Type::Boolean | Type::Number | Type::Integer | Type::String | Type::Literal(_)
+    )
 }
 
 /// Types whose kind of value (scalar, function, table) is certain.
 fn is_concrete(t: &Type) -> bool {
-    is_scalar(t) || matches!(t, Type::Function(_) | Type::AnyFunction | Type::Record(_) | Type::Array(_) | Type::Map(..) | Type::AnyTable)
+    is_scalar(t)
+        || matches!(
+            t,
+            Type::Function(_)
+                | Type::AnyFunction
+                | Type::Record(_)
+                | Type::Array(_)
+                | Type::Map(..)
+                | Type::AnyTable
+        )
 }
 
 fn same_kind(a: &Type, b: &Type) -> bool {
@@ -87,7 +107,9 @@ fn same_kind(a: &Type, b: &Type) -> bool {
 
 fn literal_eq(a: &Literal, b: &Literal) -> bool {
     match (a, b) {
-        (Literal::Integer(x), Literal::Number(y)) | (Literal::Number(y), Literal::Integer(x)) => *x as f64 == *y,
+        (Literal::Integer(x), Literal::Number(y)) | (Literal::Number(y), Literal::Integer(x)) => {
+            *x as f64 == *y
+        }
         _ => a == b,
     }
 }
@@ -99,7 +121,12 @@ mod tests {
 
     fn check(src: &str, dst: &str) -> bool {
         let set = ModuleSet::default();
-        fits(&parse_type_str(src).unwrap(), &parse_type_str(dst).unwrap(), &set, None)
+        fits(
+            &parse_type_str(src).unwrap(),
+            &parse_type_str(dst).unwrap(),
+            &set,
+            None,
+        )
     }
 
     #[test]

@@ -37,7 +37,8 @@ pub struct Token {
 impl Token {
     /// The token's text in `src`.
     pub fn text<'s>(&self, src: &'s str) -> &'s str {
-        src.get(self.start as usize..self.end as usize).unwrap_or("")
+        src.get(self.start as usize..self.end as usize)
+            .unwrap_or("")
     }
 }
 
@@ -79,7 +80,8 @@ pub fn lex(src: &str) -> Vec<Token> {
                 i += 1;
             }
             TokenKind::Name
-        } else if c.is_ascii_digit() || (c == b'.' && b.get(i + 1).is_some_and(u8::is_ascii_digit)) {
+        } else if c.is_ascii_digit() || (c == b'.' && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+        {
             i = scan_number(b, i);
             TokenKind::Number
         } else if c == b'"' || c == b'\'' || c == b'`' {
@@ -125,9 +127,7 @@ fn symbol_len(b: &[u8], i: usize) -> Option<usize> {
     if SYMBOLS2.iter().any(|s| rest.starts_with(s.as_bytes())) {
         return Some(2);
     }
-    b"+-*/%^#&~|<>=(){}[];:,.!@?"
-        .contains(&b[i])
-        .then_some(1)
+    b"+-*/%^#&~|<>=(){}[];:,.!@?".contains(&b[i]).then_some(1)
 }
 
 /// `[[` → Some(0), `[==[` → Some(2), otherwise None.
@@ -190,10 +190,17 @@ fn scan_number(b: &[u8], i: usize) -> usize {
     let mut j = i;
     while j < b.len() {
         let c = b[j];
-        let exp = if hex { matches!(c, b'p' | b'P') } else { matches!(c, b'e' | b'E') };
+        let exp = if hex {
+            matches!(c, b'p' | b'P')
+        } else {
+            matches!(c, b'e' | b'E')
+        };
         if exp && matches!(b.get(j + 1), Some(b'+' | b'-')) {
             j += 2;
-        } else if c.is_ascii_alphanumeric() || c == b'_' || (c == b'.' && b.get(j + 1) != Some(&b'.')) {
+        } else if c.is_ascii_alphanumeric()
+            || c == b'_'
+            || (c == b'.' && b.get(j + 1) != Some(&b'.'))
+        {
             j += 1;
         } else {
             break;
@@ -208,9 +215,10 @@ pub fn parse_number(text: &str) -> Option<NumberValue> {
     if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
         if hex.chars().all(|c| c.is_ascii_hexdigit()) {
             // Lua wraps hex integers modulo 2^64.
-            let v = hex
-                .chars()
-                .fold(0u64, |acc, c| acc.wrapping_mul(16).wrapping_add(c.to_digit(16).unwrap_or(0) as u64));
+            let v = hex.chars().fold(0u64, |acc, c| {
+                acc.wrapping_mul(16)
+                    .wrapping_add(c.to_digit(16).unwrap_or(0) as u64)
+            });
             return Some(NumberValue::Integer(v as i64));
         }
         return Some(NumberValue::Float(0.0));
@@ -219,7 +227,11 @@ pub fn parse_number(text: &str) -> Option<NumberValue> {
         return i64::from_str_radix(bin, 2).ok().map(NumberValue::Integer);
     }
     if t.bytes().all(|c| c.is_ascii_digit()) {
-        return Some(t.parse::<i64>().map(NumberValue::Integer).unwrap_or(NumberValue::Float(t.parse().unwrap_or(0.0))));
+        return Some(
+            t.parse::<i64>()
+                .map(NumberValue::Integer)
+                .unwrap_or(NumberValue::Float(t.parse().unwrap_or(0.0))),
+        );
     }
     t.parse::<f64>().ok().map(NumberValue::Float)
 }
@@ -239,7 +251,9 @@ pub fn string_value(text: &str) -> String {
     if b.first() == Some(&b'[') {
         let level = long_bracket_level(b, 0).unwrap_or(0);
         let open = level + 2;
-        let body = text.get(open..text.len().saturating_sub(open)).unwrap_or("");
+        let body = text
+            .get(open..text.len().saturating_sub(open))
+            .unwrap_or("");
         return body.strip_prefix('\n').unwrap_or(body).to_owned();
     }
     let inner = text.get(1..text.len().saturating_sub(1)).unwrap_or("");
@@ -288,14 +302,28 @@ mod tests {
 
     #[test]
     fn lexes_type_punctuation() {
-        assert_eq!(texts("{a?: T} -> (x) :: y!"), ["{", "a", "?:", "T", "}", "->", "(", "x", ")", "::", "y", "!"]);
+        assert_eq!(
+            texts("{a?: T} -> (x) :: y!"),
+            ["{", "a", "?:", "T", "}", "->", "(", "x", ")", "::", "y", "!"]
+        );
     }
 
     #[test]
     fn skips_comments_and_keeps_offsets() {
         let src = "local x --[[ c ]] = [==[ a ]] ]==] -- end\n 'q\\'s' 0x1F 1e-3";
         let toks = lex(src);
-        assert_eq!(texts(src), ["local", "x", "=", "[==[ a ]] ]==]", "'q\\'s'", "0x1F", "1e-3"]);
+        assert_eq!(
+            texts(src),
+            [
+                "local",
+                "x",
+                "=",
+                "[==[ a ]] ]==]",
+                "'q\\'s'",
+                "0x1F",
+                "1e-3"
+            ]
+        );
         assert!(toks[4].newline_before);
         assert_eq!(toks[1].start, 6);
     }

@@ -8,6 +8,8 @@
 //! - [`compat`]: assignability between types.
 
 pub mod compat;
+pub mod counts;
+pub mod export;
 pub mod lexer;
 pub mod manifest;
 pub mod modules;
@@ -19,4 +21,7 @@ pub use compat::fits;
 pub use manifest::{Environment, Expose, ManifestError, ManifestFile, Module};
 pub use modules::{Global, LocalTypes, Lookup, ModuleSet};
 pub use syntax::{parse_type_str, SyntaxError, TypeParser};
-pub use types::{Field, FunctionType, Interface, Literal, Member, MemberKind, NamedRef, Namespace, Param, Record, TableDef, Type, TypeDef, TypeParam};
+pub use types::{
+    Field, FunctionType, Interface, Literal, Member, MemberKind, NamedRef, Namespace, Param,
+    Record, TableDef, Type, TypeDef, TypeParam,
+};

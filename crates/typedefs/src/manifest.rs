@@ -9,7 +9,10 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::syntax::{parse_function_str, parse_type_str, SyntaxError};
-use crate::types::{Field, FunctionType, Interface, Member, MemberKind, Method, Namespace, TableDef, Type, TypeDef, TypeParam};
+use crate::types::{
+    Field, FunctionType, Interface, Member, MemberKind, Method, Namespace, TableDef, Type, TypeDef,
+    TypeParam,
+};
 
 /// One manifest file as written in JSON.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -181,13 +184,19 @@ pub struct Module {
 impl Module {
     /// The module table as a value type.
     pub fn value_type(&self) -> Type {
-        Type::Namespace(Arc::new(Namespace { path: self.name.clone(), module: self.name.clone(), table: self.table.clone() }))
+        Type::Namespace(Arc::new(Namespace {
+            path: self.name.clone(),
+            module: self.name.clone(),
+            table: self.table.clone(),
+        }))
     }
 
     /// Whether a workflow may use it (classes include `deterministic` or `workflow`;
     /// wippy-facts §2.1: `engine.WithAllowedClasses(ClassDeterministic, ClassWorkflow)`).
     pub fn workflow_safe(&self) -> bool {
-        self.classes.iter().any(|c| c == "deterministic" || c == "workflow")
+        self.classes
+            .iter()
+            .any(|c| c == "deterministic" || c == "workflow")
     }
 }
 
@@ -204,7 +213,11 @@ pub struct ManifestError {
 
 impl std::fmt::Display for ManifestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "manifest {}: {}: {}", self.module, self.item, self.message)
+        write!(
+            f,
+            "manifest {}: {}: {}",
+            self.module, self.item, self.message
+        )
     }
 }
 
@@ -224,7 +237,11 @@ struct Loader<'m> {
 
 impl Loader<'_> {
     fn err(&self, item: &str, e: SyntaxError) -> ManifestError {
-        ManifestError { module: self.module.to_owned(), item: item.to_owned(), message: e.to_string() }
+        ManifestError {
+            module: self.module.to_owned(),
+            item: item.to_owned(),
+            message: e.to_string(),
+        }
     }
 
     fn ty(&self, item: &str, text: &str, params: &[String]) -> Result<Type, ManifestError> {
@@ -232,7 +249,12 @@ impl Loader<'_> {
         Ok(self.qualify(t, params))
     }
 
-    fn func(&self, item: &str, text: &str, params: &[String]) -> Result<Arc<FunctionType>, ManifestError> {
+    fn func(
+        &self,
+        item: &str,
+        text: &str,
+        params: &[String],
+    ) -> Result<Arc<FunctionType>, ManifestError> {
         let f = parse_function_str(text).map_err(|e| self.err(item, e))?;
         match self.qualify(Type::function(f), params) {
             Type::Function(f) => Ok(f),
@@ -244,11 +266,17 @@ impl Loader<'_> {
     /// [`Type::Param`].
     fn qualify(&self, t: Type, params: &[String]) -> Type {
         map_type(t, &mut |t| match t {
-            Type::Named(n) if n.module.is_none() && n.args.is_empty() && params.contains(&n.name) => {
+            Type::Named(n)
+                if n.module.is_none() && n.args.is_empty() && params.contains(&n.name) =>
+            {
                 Some(Type::Param(n.name.as_str().into()))
             }
             Type::Named(n) if n.module.is_none() && self.type_names.contains(&n.name.as_str()) => {
-                let args = n.args.iter().map(|a| self.qualify(a.clone(), params)).collect();
+                let args = n
+                    .args
+                    .iter()
+                    .map(|a| self.qualify(a.clone(), params))
+                    .collect();
                 Some(Type::named(Some(self.module), &n.name, args))
             }
             _ => None,
@@ -260,26 +288,58 @@ impl Loader<'_> {
         for (name, doc) in &t.functions {
             let (ty, description) = doc.parts();
             let f = self.func(&format!("{path}functions.{name}"), ty, &[])?;
-            members.insert(name.clone(), Member { kind: MemberKind::Function(f), description: description.cloned() });
+            members.insert(
+                name.clone(),
+                Member {
+                    kind: MemberKind::Function(f),
+                    description: description.cloned(),
+                },
+            );
         }
         for (name, sub) in &t.tables {
             let def = self.table(&format!("{path}tables.{name}."), sub)?;
-            members.insert(name.clone(), Member { kind: MemberKind::Table(Arc::new(def)), description: sub.description.clone() });
+            members.insert(
+                name.clone(),
+                Member {
+                    kind: MemberKind::Table(Arc::new(def)),
+                    description: sub.description.clone(),
+                },
+            );
         }
         for (name, c) in &t.constants {
             let (ty, value, description) = match c {
                 ConstantFile::Bare(t) => (t.as_str(), None, None),
-                ConstantFile::Full { ty, value, description } => (ty.as_str(), value.clone(), description.clone()),
+                ConstantFile::Full {
+                    ty,
+                    value,
+                    description,
+                } => (ty.as_str(), value.clone(), description.clone()),
             };
             let ty = self.ty(&format!("{path}constants.{name}"), ty, &[])?;
-            members.insert(name.clone(), Member { kind: MemberKind::Constant(ty, value), description });
+            members.insert(
+                name.clone(),
+                Member {
+                    kind: MemberKind::Constant(ty, value),
+                    description,
+                },
+            );
         }
-        Ok(TableDef { description: t.description.clone(), members })
+        Ok(TableDef {
+            description: t.description.clone(),
+            members,
+        })
     }
 
     fn type_def(&self, name: &str, t: &TypeFile) -> Result<TypeDef, ManifestError> {
         let item = format!("types.{name}");
-        let type_params: Vec<TypeParam> = t.type_params.iter().map(|n| TypeParam { name: n.clone(), bound: None }).collect();
+        let type_params: Vec<TypeParam> = t
+            .type_params
+            .iter()
+            .map(|n| TypeParam {
+                name: n.clone(),
+                bound: None,
+            })
+            .collect();
         if let Some(alias) = &t.ty {
             if !t.methods.is_empty() || !t.fields.is_empty() {
                 return Err(ManifestError {
@@ -289,20 +349,38 @@ impl Loader<'_> {
                 });
             }
             let ty = self.ty(&item, alias, &t.type_params)?;
-            return Ok(TypeDef::Alias { type_params, ty, description: t.description.clone() });
+            return Ok(TypeDef::Alias {
+                type_params,
+                ty,
+                description: t.description.clone(),
+            });
         }
         let mut methods = BTreeMap::new();
         for (m, doc) in &t.methods {
             let (ty, description) = doc.parts();
             let f = self.func(&format!("{item}.methods.{m}"), ty, &t.type_params)?;
-            methods.insert(m.clone(), Method { ty: f, description: description.cloned() });
+            methods.insert(
+                m.clone(),
+                Method {
+                    ty: f,
+                    description: description.cloned(),
+                },
+            );
         }
         let mut fields = BTreeMap::new();
         for (f, doc) in &t.fields {
             let (ty, description) = doc.parts();
             let ty = self.ty(&format!("{item}.fields.{f}"), ty, &t.type_params)?;
             let optional = matches!(ty, Type::Optional(_));
-            fields.insert(f.clone(), Field { name: f.clone(), ty: ty.non_nil(), optional, description: description.cloned() });
+            fields.insert(
+                f.clone(),
+                Field {
+                    name: f.clone(),
+                    ty: ty.non_nil(),
+                    optional,
+                    description: description.cloned(),
+                },
+            );
         }
         Ok(TypeDef::Interface(Arc::new(Interface {
             name: format!("{}.{name}", self.module),
@@ -315,13 +393,20 @@ impl Loader<'_> {
 }
 
 fn unreachable_function<T>() -> Result<T, ManifestError> {
-    Err(ManifestError { module: String::new(), item: String::new(), message: "internal: function type lost".into() })
+    Err(ManifestError {
+        module: String::new(),
+        item: String::new(),
+        message: "internal: function type lost".into(),
+    })
 }
 
 impl ManifestFile {
     /// Convert into a [`Module`], parsing every type string.
     pub fn load(&self) -> Result<Module, ManifestError> {
-        let loader = Loader { module: &self.name, type_names: self.types.keys().map(String::as_str).collect() };
+        let loader = Loader {
+            module: &self.name,
+            type_names: self.types.keys().map(String::as_str).collect(),
+        };
         let root = TableFile {
             description: self.description.clone(),
             functions: self.functions.clone(),

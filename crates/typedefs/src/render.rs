@@ -67,7 +67,10 @@ impl Display for Type {
 }
 
 fn needs_parens(t: &Type) -> bool {
-    matches!(t, Type::Union(_) | Type::Intersection(_) | Type::Function(_))
+    matches!(
+        t,
+        Type::Union(_) | Type::Intersection(_) | Type::Function(_)
+    )
 }
 
 fn join(f: &mut Formatter<'_>, ts: &[Type], sep: &str) -> fmt::Result {

@@ -40,7 +40,10 @@ pub fn parse_type_str(text: &str) -> Result<Type> {
 pub fn parse_function_str(text: &str) -> Result<FunctionType> {
     match parse_type_str(text)? {
         Type::Function(f) => Ok(Arc::unwrap_or_clone(f)),
-        _ => Err(SyntaxError { offset: 0, message: "expected a function type `(params) -> returns`".into() }),
+        _ => Err(SyntaxError {
+            offset: 0,
+            message: "expected a function type `(params) -> returns`".into(),
+        }),
     }
 }
 
@@ -65,7 +68,13 @@ pub struct TypeParser<'a> {
 impl<'a> TypeParser<'a> {
     /// A parser over `toks` (lexed from `src`) starting at token index `pos`.
     pub fn new(src: &'a str, toks: &'a [Token], pos: usize) -> Self {
-        TypeParser { src, toks, pos, pending_gt: false, type_params: Vec::new() }
+        TypeParser {
+            src,
+            toks,
+            pos,
+            pending_gt: false,
+            type_params: Vec::new(),
+        }
     }
 
     /// Index of the next unconsumed token.
@@ -75,7 +84,10 @@ impl<'a> TypeParser<'a> {
 
     /// Byte offset where the parsed text ends (end of the last consumed token).
     pub fn end_offset(&self) -> u32 {
-        self.pos.checked_sub(1).and_then(|i| self.toks.get(i)).map_or(0, |t| t.end)
+        self.pos
+            .checked_sub(1)
+            .and_then(|i| self.toks.get(i))
+            .map_or(0, |t| t.end)
     }
 
     fn peek(&self) -> &'a str {
@@ -116,7 +128,10 @@ impl<'a> TypeParser<'a> {
             "" => "end of input".to_owned(),
             t => format!("`{t}`"),
         };
-        Err(SyntaxError { offset: self.offset(), message: format!("{}, found {found}", message.into()) })
+        Err(SyntaxError {
+            offset: self.offset(),
+            message: format!("{}, found {found}", message.into()),
+        })
     }
 
     fn expect(&mut self, s: &str) -> Result<()> {
@@ -159,7 +174,11 @@ impl<'a> TypeParser<'a> {
             self.parse_type()?;
             return Ok(Type::Any);
         }
-        Ok(if members.len() == 1 { members.pop().unwrap_or(Type::Any) } else { Type::union(members) })
+        Ok(if members.len() == 1 {
+            members.pop().unwrap_or(Type::Any)
+        } else {
+            Type::union(members)
+        })
     }
 
     fn parse_intersection(&mut self) -> Result<Type> {
@@ -239,7 +258,11 @@ impl<'a> TypeParser<'a> {
             _ => {}
         }
         match tok {
-            "-" if self.toks.get(self.pos + 1).is_some_and(|t| t.kind == TokenKind::Number) => {
+            "-" if self
+                .toks
+                .get(self.pos + 1)
+                .is_some_and(|t| t.kind == TokenKind::Number) =>
+            {
                 self.bump();
                 let n = self.bump();
                 Ok(number_literal(n, true))
@@ -302,7 +325,12 @@ impl<'a> TypeParser<'a> {
         if self.type_params.iter().any(|p| p == first) && self.peek() != "." {
             return Ok(Type::Param(first.into()));
         }
-        let (module, name) = if self.peek() == "." && self.toks.get(self.pos + 1).is_some_and(|t| t.kind == TokenKind::Name) {
+        let (module, name) = if self.peek() == "."
+            && self
+                .toks
+                .get(self.pos + 1)
+                .is_some_and(|t| t.kind == TokenKind::Name)
+        {
             self.bump();
             (Some(first), self.bump())
         } else {
@@ -346,7 +374,10 @@ impl<'a> TypeParser<'a> {
         self.expect("{")?;
         if self.eat("}") {
             return Ok(if readonly {
-                Type::Record(Arc::new(Record { readonly, ..Record::default() }))
+                Type::Record(Arc::new(Record {
+                    readonly,
+                    ..Record::default()
+                }))
             } else {
                 Type::AnyTable
             });
@@ -360,7 +391,8 @@ impl<'a> TypeParser<'a> {
             self.expect("}")?;
             return Ok(Type::Map(Box::new(key), Box::new(value)));
         }
-        let is_record = self.kind() == Some(TokenKind::Name) && matches!(self.peek_at(1), ":" | "?:" | "?");
+        let is_record =
+            self.kind() == Some(TokenKind::Name) && matches!(self.peek_at(1), ":" | "?:" | "?");
         if !is_record {
             let elem = self.parse_type()?;
             self.eat(",");
@@ -383,13 +415,22 @@ impl<'a> TypeParser<'a> {
                 }
             };
             let ty = self.parse_type()?;
-            fields.push(Field { name, ty, optional, description: None });
+            fields.push(Field {
+                name,
+                ty,
+                optional,
+                description: None,
+            });
             if !self.eat(",") && !self.eat(";") {
                 break;
             }
         }
         self.expect("}")?;
-        Ok(Type::Record(Arc::new(Record { fields, readonly, open: false })))
+        Ok(Type::Record(Arc::new(Record {
+            fields,
+            readonly,
+            open: false,
+        })))
     }
 
     /// A parenthesised group: a function type's parameters, a parenthesised type, or (after
@@ -398,7 +439,12 @@ impl<'a> TypeParser<'a> {
         let items = self.parse_items()?;
         if self.eat("->") {
             let (returns, returns_variadic) = self.parse_arrow_returns()?;
-            return Ok(Type::function(make_function(Vec::new(), items, returns, returns_variadic)));
+            return Ok(Type::function(make_function(
+                Vec::new(),
+                items,
+                returns,
+                returns_variadic,
+            )));
         }
         match <[Item; 1]>::try_from(items) {
             Ok([item]) if item.name.is_none() && !item.variadic => Ok(item.ty),
@@ -418,18 +464,35 @@ impl<'a> TypeParser<'a> {
                     self.eat(":");
                     self.parse_type()?
                 };
-                items.push(Item { name: None, ty, variadic: true });
-            } else if self.kind() == Some(TokenKind::Name) && matches!(self.peek_at(1), ":" | "?:") {
+                items.push(Item {
+                    name: None,
+                    ty,
+                    variadic: true,
+                });
+            } else if self.kind() == Some(TokenKind::Name) && matches!(self.peek_at(1), ":" | "?:")
+            {
                 let name = self.bump().to_owned();
                 let optional = self.bump() == "?:";
                 let ty = self.parse_type()?;
-                items.push(Item { name: Some(name), ty: if optional { ty.optional() } else { ty }, variadic: false });
+                items.push(Item {
+                    name: Some(name),
+                    ty: if optional { ty.optional() } else { ty },
+                    variadic: false,
+                });
             } else if self.peek() == "self" && matches!(self.peek_at(1), "," | ")") {
                 self.bump();
-                items.push(Item { name: Some("self".into()), ty: Type::SelfType, variadic: false });
+                items.push(Item {
+                    name: Some("self".into()),
+                    ty: Type::SelfType,
+                    variadic: false,
+                });
             } else {
                 let ty = self.parse_type()?;
-                items.push(Item { name: None, ty, variadic: false });
+                items.push(Item {
+                    name: None,
+                    ty,
+                    variadic: false,
+                });
             }
             if !self.eat(",") {
                 break;
@@ -468,7 +531,11 @@ impl<'a> TypeParser<'a> {
     /// A signature `[<T>] (params) [: returns]` as in `fun(…)` types; without `: returns` the
     /// returns are unspecified.
     pub fn parse_signature(&mut self) -> Result<FunctionType> {
-        let type_params = if self.peek() == "<" { self.parse_type_params()? } else { Vec::new() };
+        let type_params = if self.peek() == "<" {
+            self.parse_type_params()?
+        } else {
+            Vec::new()
+        };
         let items = self.parse_items()?;
         let (returns, returns_variadic) = if self.eat(":") {
             self.parse_return_list()?
@@ -498,7 +565,11 @@ impl<'a> TypeParser<'a> {
         let mut variadic = None;
         while self.eat(",") {
             if self.eat("...") {
-                variadic = Some(if matches!(self.peek(), ")" | "," | "") { Type::Any } else { self.parse_type()? });
+                variadic = Some(if matches!(self.peek(), ")" | "," | "") {
+                    Type::Any
+                } else {
+                    self.parse_type()?
+                });
                 break;
             }
             returns.push(self.parse_type()?);
@@ -513,7 +584,11 @@ impl<'a> TypeParser<'a> {
         loop {
             let name = self.name()?;
             self.type_params.push(name.clone());
-            let bound = if self.eat(":") { Some(self.parse_type()?) } else { None };
+            let bound = if self.eat(":") {
+                Some(self.parse_type()?)
+            } else {
+                None
+            };
             params.push(TypeParam { name, bound });
             if !self.eat(",") {
                 break;
@@ -526,8 +601,14 @@ impl<'a> TypeParser<'a> {
 
 fn number_literal(text: &str, negative: bool) -> Type {
     match parse_number(text) {
-        Some(NumberValue::Integer(i)) => Type::Literal(Literal::Integer(if negative { i.wrapping_neg() } else { i })),
-        Some(NumberValue::Float(f)) => Type::Literal(Literal::Number(if negative { -f } else { f })),
+        Some(NumberValue::Integer(i)) => Type::Literal(Literal::Integer(if negative {
+            i.wrapping_neg()
+        } else {
+            i
+        })),
+        Some(NumberValue::Float(f)) => {
+            Type::Literal(Literal::Number(if negative { -f } else { f }))
+        }
         None => Type::Number,
     }
 }
@@ -545,17 +626,31 @@ fn split_returns(items: Vec<Item>) -> (Vec<Type>, Option<Type>) {
     (returns, variadic)
 }
 
-fn make_function(type_params: Vec<TypeParam>, items: Vec<Item>, returns: Vec<Type>, returns_variadic: Option<Type>) -> FunctionType {
+fn make_function(
+    type_params: Vec<TypeParam>,
+    items: Vec<Item>,
+    returns: Vec<Type>,
+    returns_variadic: Option<Type>,
+) -> FunctionType {
     let mut params = Vec::new();
     let mut variadic = None;
     for item in items {
         if item.variadic {
             variadic = Some(item.ty);
         } else {
-            params.push(Param { name: item.name, ty: item.ty });
+            params.push(Param {
+                name: item.name,
+                ty: item.ty,
+            });
         }
     }
-    FunctionType { type_params, params, variadic, returns, returns_variadic }
+    FunctionType {
+        type_params,
+        params,
+        variadic,
+        returns,
+        returns_variadic,
+    }
 }
 
 #[cfg(test)]
@@ -563,7 +658,9 @@ mod tests {
     use super::*;
 
     fn round(s: &str) -> String {
-        parse_type_str(s).unwrap_or_else(|e| panic!("{s}: {e}")).to_string()
+        parse_type_str(s)
+            .unwrap_or_else(|e| panic!("{s}: {e}"))
+            .to_string()
     }
 
     #[test]
@@ -585,7 +682,11 @@ mod tests {
             "string | number | nil",
             "A & B",
         ] {
-            assert_eq!(round(s), s.replace("| nil", "").replace("string | number ", "(string | number)?"));
+            assert_eq!(
+                round(s),
+                s.replace("| nil", "")
+                    .replace("string | number ", "(string | number)?")
+            );
         }
     }
 

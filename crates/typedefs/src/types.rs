@@ -136,7 +136,11 @@ impl FunctionType {
             .iter()
             .rposition(|p| !p.ty.admits_nil())
             .map_or(0, |i| i + 1);
-        let max = if self.variadic.is_some() { None } else { Some(params.len()) };
+        let max = if self.variadic.is_some() {
+            None
+        } else {
+            Some(params.len())
+        };
         (min, max)
     }
 

@@ -32,7 +32,10 @@ impl Walker<'_> {
     /// Whether an expression is a direct `require("…")` call.
     pub(super) fn is_require_call(&self, e: &Expression) -> bool {
         match e {
-            Expression::FunctionCall(c) => matches!(c.prefix(), Prefix::Name(t) if ident(t) == "require") && self.lookup("require").is_none(),
+            Expression::FunctionCall(c) => {
+                matches!(c.prefix(), Prefix::Name(t) if ident(t) == "require")
+                    && self.lookup("require").is_none()
+            }
             _ => false,
         }
     }
@@ -42,28 +45,62 @@ impl Walker<'_> {
         let cur = match prefix {
             Prefix::Name(t) => {
                 let name = ident(t);
-                if name == "require" && self.lookup("require").is_none() && !self.env.kind.is_twin() {
+                if name == "require" && self.lookup("require").is_none() && !self.env.kind.is_twin()
+                {
                     if let Some(Suffix::Call(Call::AnonymousCall(args))) = suffixes.first() {
                         let ty = self.require(args);
-                        return self.continue_chain(Cur { ty, path: "require(…)".into(), strict: false, dot_method: None }, &suffixes[1..]);
+                        return self.continue_chain(
+                            Cur {
+                                ty,
+                                path: "require(…)".into(),
+                                strict: false,
+                                dot_method: None,
+                            },
+                            &suffixes[1..],
+                        );
                     }
                 }
                 let ty = self.read_name(name, span(t));
                 let strict = self.lookup(name).is_none() && self.env.globals.contains_key(name);
-                Cur { ty, path: name.to_owned(), strict, dot_method: None }
+                Cur {
+                    ty,
+                    path: name.to_owned(),
+                    strict,
+                    dot_method: None,
+                }
             }
             Prefix::Expression(e) => {
                 let ty = self.expr(e);
-                Cur { ty, path: "(…)".into(), strict: false, dot_method: None }
+                Cur {
+                    ty,
+                    path: "(…)".into(),
+                    strict: false,
+                    dot_method: None,
+                }
             }
-            _ => Cur { ty: Type::Any, path: "?".into(), strict: false, dot_method: None },
+            _ => Cur {
+                ty: Type::Any,
+                path: "?".into(),
+                strict: false,
+                dot_method: None,
+            },
         };
         if let Prefix::Name(t) = prefix {
             if ident(t) == "wraith" && self.env.kind.is_twin() {
-                if let [Suffix::Index(Index::Dot { name, .. }), Suffix::Call(Call::AnonymousCall(args)), rest @ ..] = suffixes {
+                if let [Suffix::Index(Index::Dot { name, .. }), Suffix::Call(Call::AnonymousCall(args)), rest @ ..] =
+                    suffixes
+                {
                     if ident(name) == "import" {
                         let ty = self.wraith_import(args);
-                        return self.continue_chain(Cur { ty, path: "wraith.import(…)".into(), strict: false, dot_method: None }, rest);
+                        return self.continue_chain(
+                            Cur {
+                                ty,
+                                path: "wraith.import(…)".into(),
+                                strict: false,
+                                dot_method: None,
+                            },
+                            rest,
+                        );
                     }
                 }
             }
@@ -81,39 +118,97 @@ impl Walker<'_> {
                 Suffix::Index(Index::Brackets { expression, .. }) => {
                     let key = self.expr(expression);
                     cur = match key {
-                        Type::Literal(Literal::String(s)) if is_identifier(&s) => self.member(cur, s, span(expression)),
-                        _ => Cur { ty: element_type(&cur.ty), path: format!("{}[…]", cur.path), strict: false, dot_method: None },
+                        Type::Literal(Literal::String(s)) if is_identifier(&s) => {
+                            self.member(cur, s, span(expression))
+                        }
+                        _ => Cur {
+                            ty: element_type(&cur.ty),
+                            path: format!("{}[…]", cur.path),
+                            strict: false,
+                            dot_method: None,
+                        },
                     };
                 }
                 Suffix::Call(Call::AnonymousCall(args)) => {
                     values = self.call_value(&cur, args, false, &cur.ty.clone());
-                    cur = Cur { ty: values.first().cloned().unwrap_or(Type::Nil), path: format!("{}(…)", cur.path), strict: false, dot_method: None };
+                    cur = Cur {
+                        ty: values.first().cloned().unwrap_or(Type::Nil),
+                        path: format!("{}(…)", cur.path),
+                        strict: false,
+                        dot_method: None,
+                    };
                 }
                 Suffix::Call(Call::MethodCall(mc)) => {
                     let name = ident(mc.name()).to_owned();
                     let recv = cur.ty.clone();
-                    let lookup = self.env.modules.member(&recv, &name, true, Some(&self.local_types));
+                    let lookup =
+                        self.env
+                            .modules
+                            .member(&recv, &name, true, Some(&self.local_types));
                     let path = format!("{}:{name}", cur.path);
                     let callee = match lookup {
-                        Lookup::Method { func, .. } => Cur { ty: Type::Function(func), path, strict: true, dot_method: None },
-                        Lookup::Found { ty, .. } => Cur { ty, path, strict: cur.strict, dot_method: None },
-                        Lookup::Missing { owner, is_object, suggestion } => {
-                            let (code, what) = if is_object { ("E0022", "method") } else { ("E0004", "field") };
-                            let mut d = Diagnostic::new(code, self.file, span(mc.name()), format!("no {what} `{name}` on {owner}"));
+                        Lookup::Method { func, .. } => Cur {
+                            ty: Type::Function(func),
+                            path,
+                            strict: true,
+                            dot_method: None,
+                        },
+                        Lookup::Found { ty, .. } => Cur {
+                            ty,
+                            path,
+                            strict: cur.strict,
+                            dot_method: None,
+                        },
+                        Lookup::Missing {
+                            owner,
+                            is_object,
+                            suggestion,
+                        } => {
+                            let (code, what) = if is_object {
+                                ("E0022", "method")
+                            } else {
+                                ("E0004", "field")
+                            };
+                            let mut d = Diagnostic::new(
+                                code,
+                                self.file,
+                                span(mc.name()),
+                                format!("no {what} `{name}` on {owner}"),
+                            );
                             if let Some(s) = suggestion {
                                 d = d.with_help(format!("did you mean `{s}`?"));
                             }
                             self.report(d);
-                            Cur { ty: Type::Any, path, strict: false, dot_method: None }
+                            Cur {
+                                ty: Type::Any,
+                                path,
+                                strict: false,
+                                dot_method: None,
+                            }
                         }
-                        Lookup::Unknown => Cur { ty: Type::Any, path, strict: false, dot_method: None },
+                        Lookup::Unknown => Cur {
+                            ty: Type::Any,
+                            path,
+                            strict: false,
+                            dot_method: None,
+                        },
                     };
                     values = self.call_value(&callee, mc.args(), true, &recv);
-                    cur = Cur { ty: values.first().cloned().unwrap_or(Type::Nil), path: format!("{}(…)", callee.path), strict: false, dot_method: None };
+                    cur = Cur {
+                        ty: values.first().cloned().unwrap_or(Type::Nil),
+                        path: format!("{}(…)", callee.path),
+                        strict: false,
+                        dot_method: None,
+                    };
                 }
                 _ => {
                     values = vec![Type::Any];
-                    cur = Cur { ty: Type::Any, path: cur.path.clone(), strict: false, dot_method: None };
+                    cur = Cur {
+                        ty: Type::Any,
+                        path: cur.path.clone(),
+                        strict: false,
+                        dot_method: None,
+                    };
                 }
             }
             if !matches!(s, Suffix::Call(_)) {
@@ -126,30 +221,69 @@ impl Walker<'_> {
     /// `cur.name`.
     fn member(&mut self, cur: Cur, name: String, sp: std::ops::Range<u32>) -> Cur {
         let path = format!("{}.{name}", cur.path);
-        match self.env.modules.member(&cur.ty, &name, false, Some(&self.local_types)) {
-            Lookup::Found { ty, .. } => Cur { ty, path, strict: cur.strict || matches!(cur.ty, Type::Namespace(_)), dot_method: None },
-            Lookup::Method { func, owner, .. } => Cur { ty: Type::Function(func), path, strict: true, dot_method: Some((owner, cur.ty)) },
-            Lookup::Missing { owner, suggestion, .. } => {
-                let mut d = Diagnostic::new("E0004", self.file, sp, format!("no field `{name}` in {owner}"));
+        match self
+            .env
+            .modules
+            .member(&cur.ty, &name, false, Some(&self.local_types))
+        {
+            Lookup::Found { ty, .. } => Cur {
+                ty,
+                path,
+                strict: cur.strict || matches!(cur.ty, Type::Namespace(_)),
+                dot_method: None,
+            },
+            Lookup::Method { func, owner, .. } => Cur {
+                ty: Type::Function(func),
+                path,
+                strict: true,
+                dot_method: Some((owner, cur.ty)),
+            },
+            Lookup::Missing {
+                owner, suggestion, ..
+            } => {
+                let mut d = Diagnostic::new(
+                    "E0004",
+                    self.file,
+                    sp,
+                    format!("no field `{name}` in {owner}"),
+                );
                 if let Some(s) = suggestion {
                     d.message.push_str(&format!("; did you mean `{s}`?"));
                     d = d.with_help(format!("did you mean `{s}`?"));
                 }
                 self.report(d);
-                Cur { ty: Type::Any, path, strict: false, dot_method: None }
+                Cur {
+                    ty: Type::Any,
+                    path,
+                    strict: false,
+                    dot_method: None,
+                }
             }
-            Lookup::Unknown => Cur { ty: Type::Any, path, strict: false, dot_method: None },
+            Lookup::Unknown => Cur {
+                ty: Type::Any,
+                path,
+                strict: false,
+                dot_method: None,
+            },
         }
     }
 
     /// Call `callee` with `args`; `colon` when written `recv:m(…)`. Returns all result values.
-    fn call_value(&mut self, callee: &Cur, args: &FunctionArgs, colon: bool, recv: &Type) -> Vec<Type> {
+    fn call_value(
+        &mut self,
+        callee: &Cur,
+        args: &FunctionArgs,
+        colon: bool,
+        recv: &Type,
+    ) -> Vec<Type> {
         let arg_exprs: Vec<&Expression> = match args {
             FunctionArgs::Parentheses { arguments, .. } => arguments.iter().collect(),
             _ => Vec::new(),
         };
         let mut arg_types: Vec<Type> = match args {
-            FunctionArgs::Parentheses { arguments, .. } => arguments.iter().map(|e| self.expr(e)).collect(),
+            FunctionArgs::Parentheses { arguments, .. } => {
+                arguments.iter().map(|e| self.expr(e)).collect()
+            }
             FunctionArgs::String(s) => vec![string_token_type(s)],
             FunctionArgs::TableConstructor(t) => vec![self.table(t)],
             _ => Vec::new(),
@@ -161,12 +295,21 @@ impl Walker<'_> {
         let f = f.clone();
         let call_span = span(args);
         if let (Some((owner, recv_ty)), false) = (&callee.dot_method, colon) {
-            let first_fits = arg_types.first().is_some_and(|t| typedefs::fits(t, recv_ty, self.env.modules, Some(&self.local_types)) && !matches!(t, Type::Any | Type::Unknown) || matches!(t, Type::Any | Type::Unknown) && !arg_exprs.is_empty());
+            let first_fits = arg_types.first().is_some_and(|t| {
+                typedefs::fits(t, recv_ty, self.env.modules, Some(&self.local_types))
+                    && !matches!(t, Type::Any | Type::Unknown)
+                    || matches!(t, Type::Any | Type::Unknown) && !arg_exprs.is_empty()
+            });
             if !first_fits {
                 let method = callee.path.rsplit('.').next().unwrap_or("");
                 let obj = callee.path.rsplit_once('.').map_or("obj", |(o, _)| o);
-                let d = Diagnostic::new("E0000", self.file, call_span.clone(), format!("`{method}` is a method of {owner} and must be called with `:`"))
-                    .with_help(format!("write `{obj}:{method}(…)`"));
+                let d = Diagnostic::new(
+                    "E0000",
+                    self.file,
+                    call_span.clone(),
+                    format!("`{method}` is a method of {owner} and must be called with `:`"),
+                )
+                .with_help(format!("write `{obj}:{method}(…)`"));
                 self.report(d);
                 return returns_of(&f, recv);
             }
@@ -182,9 +325,19 @@ impl Walker<'_> {
                     Some(m) => format!("{min} to {m}"),
                     None => format!("at least {min}"),
                 };
-                let plural = if max == Some(1) && min == 1 { "argument" } else { "arguments" };
-                self.diag("E0003", call_span.clone(), format!("`{}` expects {expect} {plural}, got {n}", callee.path));
+                let plural = if max == Some(1) && min == 1 {
+                    "argument"
+                } else {
+                    "arguments"
+                };
+                self.diag(
+                    "E0003",
+                    call_span.clone(),
+                    format!("`{}` expects {expect} {plural}, got {n}", callee.path),
+                );
             }
+        }
+        {
             let params = f.call_params(colon);
             if last_multi {
                 arg_types.pop();
@@ -197,11 +350,22 @@ impl Walker<'_> {
                         None => break,
                     },
                 };
-                let pty = map_type(pty, &mut |t| matches!(t, Type::SelfType).then(|| recv.clone()));
+                let pty = map_type(pty, &mut |t| {
+                    matches!(t, Type::SelfType).then(|| recv.clone())
+                });
                 if !typedefs::fits(at, &pty, self.env.modules, Some(&self.local_types)) {
                     let name = pname.map_or(String::new(), |n| format!(" (`{n}`)"));
                     let sp = arg_exprs.get(i).map_or(call_span.clone(), |e| span(*e));
-                    self.diag("E0000", sp, format!("argument {}{name} of `{}` is {}, expected {pty}", i + 1, callee.path, at.widen()));
+                    self.diag(
+                        "E0000",
+                        sp,
+                        format!(
+                            "argument {}{name} of `{}` is {}, expected {pty}",
+                            i + 1,
+                            callee.path,
+                            at.widen()
+                        ),
+                    );
                 }
             }
         }
@@ -211,10 +375,12 @@ impl Walker<'_> {
     /// `require("name")`: a module listed in `modules:`, an `imports:` alias, or a global module.
     fn require(&mut self, args: &FunctionArgs) -> Type {
         let arg = match args {
-            FunctionArgs::Parentheses { arguments, .. } if arguments.len() == 1 => arguments.iter().next().and_then(|e| match e {
-                Expression::String(s) => Some((string_literal(s), span(e))),
-                _ => None,
-            }),
+            FunctionArgs::Parentheses { arguments, .. } if arguments.len() == 1 => {
+                arguments.iter().next().and_then(|e| match e {
+                    Expression::String(s) => Some((string_literal(s), span(e))),
+                    _ => None,
+                })
+            }
             FunctionArgs::String(s) => Some((string_literal(s), span(s))),
             _ => None,
         };
@@ -225,21 +391,31 @@ impl Walker<'_> {
                 }
             }
         }
-        let Some((name, sp)) = arg else { return Type::Any };
+        let Some((name, sp)) = arg else {
+            return Type::Any;
+        };
         if let Some(import) = self.env.imports.get(&name) {
             return import.clone().unwrap_or(Type::Any);
         }
         let module = self.env.modules.get(&name).cloned();
-        let declared = self.env.allowed_modules.contains(&name) || self.env.modules.is_ambient(&name);
+        let declared =
+            self.env.allowed_modules.contains(&name) || self.env.modules.is_ambient(&name);
         if !declared {
-            let mut d = Diagnostic::new("E0001", self.file, sp.start..sp.end, format!("require(\"{name}\") is not declared in _index.yaml imports or modules"));
+            let mut d = Diagnostic::new(
+                "E0001",
+                self.file,
+                sp.start..sp.end,
+                format!("require(\"{name}\") is not declared in _index.yaml imports or modules"),
+            );
             d = match &module {
                 Some(_) => d.with_help(format!("add `{name}` to the entry's `modules:`")),
                 None => d.with_help(format!("add `{name}` to `modules:` if it is a module, or an import `{name}: namespace:library`")),
             };
             self.report(d);
         }
-        let Some(module) = module else { return Type::Any };
+        let Some(module) = module else {
+            return Type::Any;
+        };
         if self.env.kind == crate::env::ChunkKind::Workflow && !module.workflow_safe() {
             self.diag(
                 "D0001",
@@ -253,20 +429,28 @@ impl Walker<'_> {
     /// `wraith.import("name")` in twin code: the library's exports.
     fn wraith_import(&mut self, args: &FunctionArgs) -> Type {
         let name = match args {
-            FunctionArgs::Parentheses { arguments, .. } => arguments.iter().next().and_then(|e| match e {
-                Expression::String(s) => Some((string_literal(s), span(e))),
-                _ => None,
-            }),
+            FunctionArgs::Parentheses { arguments, .. } => {
+                arguments.iter().next().and_then(|e| match e {
+                    Expression::String(s) => Some((string_literal(s), span(e))),
+                    _ => None,
+                })
+            }
             FunctionArgs::String(s) => Some((string_literal(s), span(s))),
             _ => None,
         };
-        let Some((name, sp)) = name else { return Type::Any };
+        let Some((name, sp)) = name else {
+            return Type::Any;
+        };
         match self.env.twin_libs.get(&name) {
             Some(t) => t.clone(),
             None => {
                 let mut known: Vec<&String> = self.env.twin_libs.keys().collect();
                 known.sort();
-                let list = known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+                let list = known
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 self.diag("E0001", sp, format!("wraith.import(\"{name}\"): no library `lua/lib/{name}.lua` in this twin (have: {list})"));
                 Type::Any
             }
@@ -276,7 +460,21 @@ impl Walker<'_> {
 
 /// The result values of calling `f` on receiver `recv` (`self` in returns becomes `recv`).
 fn returns_of(f: &Arc<FunctionType>, recv: &Type) -> Vec<Type> {
-    let mut out: Vec<Type> = f.returns.iter().map(|t| map_type(t.clone(), &mut |t| matches!(t, Type::SelfType | Type::Param(_)).then(|| if matches!(t, Type::SelfType) { recv.clone() } else { Type::Any }))).collect();
+    let mut out: Vec<Type> = f
+        .returns
+        .iter()
+        .map(|t| {
+            map_type(t.clone(), &mut |t| {
+                matches!(t, Type::SelfType | Type::Param(_)).then(|| {
+                    if matches!(t, Type::SelfType) {
+                        recv.clone()
+                    } else {
+                        Type::Any
+                    }
+                })
+            })
+        })
+        .collect();
     if f.returns_variadic.is_some() || out.is_empty() {
         out.push(Type::Any);
     }
@@ -292,11 +490,15 @@ fn element_type(t: &Type) -> Type {
 }
 
 fn is_identifier(s: &str) -> bool {
-    s.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn is_multi(e: &Expression) -> bool {
-    matches!(e, Expression::FunctionCall(_)) || matches!(e, Expression::Symbol(t) if t.token().to_string() == "...")
+    matches!(e, Expression::FunctionCall(_))
+        || matches!(e, Expression::Symbol(t) if t.token().to_string() == "...")
 }
 
 fn string_literal(t: &TokenReference) -> String {

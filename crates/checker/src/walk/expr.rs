@@ -3,7 +3,10 @@
 use std::sync::Arc;
 
 use full_moon::ast::punctuated::Punctuated;
-use full_moon::ast::{BinOp, Expression, Field as AstField, FunctionBody, Parameter, TableConstructor, UnOp, Var, VarExpression};
+use full_moon::ast::{
+    BinOp, Expression, Field as AstField, FunctionBody, Parameter, TableConstructor, UnOp, Var,
+    VarExpression,
+};
 use full_moon::tokenizer::TokenType;
 use typedefs::lexer::{parse_number, NumberValue};
 use typedefs::{Field, FunctionType, Literal, Param, Record, Type};
@@ -42,7 +45,9 @@ impl Walker<'_> {
                 _ => Type::Number,
             }),
             Expression::String(t) => one(match t.token_type() {
-                TokenType::StringLiteral { literal, .. } => Type::Literal(Literal::String(literal.to_string())),
+                TokenType::StringLiteral { literal, .. } => {
+                    Type::Literal(Literal::String(literal.to_string()))
+                }
                 _ => Type::String,
             }),
             Expression::Symbol(t) => one(match t.token().to_string().as_str() {
@@ -121,7 +126,11 @@ impl Walker<'_> {
     pub(super) fn read_var(&mut self, v: &Var) -> Type {
         match v {
             Var::Name(t) => self.read_name(ident(t), span(t)),
-            Var::Expression(ve) => self.chain(ve.prefix(), ve.suffixes().collect::<Vec<_>>().as_slice()).into_iter().next().unwrap_or(Type::Any),
+            Var::Expression(ve) => self
+                .chain(ve.prefix(), ve.suffixes().collect::<Vec<_>>().as_slice())
+                .into_iter()
+                .next()
+                .unwrap_or(Type::Any),
             _ => Type::Any,
         }
     }
@@ -140,7 +149,11 @@ impl Walker<'_> {
         if let Some(g) = self.env.globals.get(name) {
             return g.ty.clone();
         }
-        if name == "_G" || name == "_ENV" || self.file_globals.contains(name) || self.env.import_globals.contains(name) {
+        if name == "_G"
+            || name == "_ENV"
+            || self.file_globals.contains(name)
+            || self.env.import_globals.contains(name)
+        {
             return Type::Any;
         }
         if self.env.kind.is_twin() && SANDBOX_FORBIDDEN.contains(&name) {
@@ -150,8 +163,18 @@ impl Walker<'_> {
         if self.env.lenient_globals {
             return Type::Any;
         }
-        let mut d = crate::diagnostic::Diagnostic::new("E0001", self.file, sp, format!("undefined global `{name}`"));
-        let locals: Vec<String> = self.scopes.iter().flatten().map(|&id| self.locals[id].name.clone()).collect();
+        let mut d = crate::diagnostic::Diagnostic::new(
+            "E0001",
+            self.file,
+            sp,
+            format!("undefined global `{name}`"),
+        );
+        let locals: Vec<String> = self
+            .scopes
+            .iter()
+            .flatten()
+            .map(|&id| self.locals[id].name.clone())
+            .collect();
         let suggestion = suggest_from(name, self.env.globals.keys().chain(locals.iter()));
         if let Some(s) = suggestion {
             d = d.with_help(format!("did you mean `{s}`?"));
@@ -164,7 +187,9 @@ impl Walker<'_> {
     pub(super) fn assign_field(&mut self, ve: &VarExpression, value: Type) {
         use full_moon::ast::{Index, Prefix, Suffix};
         let suffixes: Vec<&Suffix> = ve.suffixes().collect();
-        let Some((last, init)) = suffixes.split_last() else { return };
+        let Some((last, init)) = suffixes.split_last() else {
+            return;
+        };
         let key = match last {
             Suffix::Index(Index::Dot { name, .. }) => Some(ident(name).to_owned()),
             Suffix::Index(Index::Brackets { expression, .. }) => {
@@ -207,17 +232,29 @@ impl Walker<'_> {
             match f {
                 AstField::NameKey { key, value, .. } => {
                     let ty = self.expr(value);
-                    fields.push(Field { name: ident(key).to_owned(), ty: ty.widen(), optional: false, description: None });
+                    fields.push(Field {
+                        name: ident(key).to_owned(),
+                        ty: ty.widen(),
+                        optional: false,
+                        description: None,
+                    });
                 }
                 AstField::ExpressionKey { key, value, .. } => {
                     let k = self.expr(key);
                     let ty = self.expr(value);
                     match k {
-                        Type::Literal(Literal::String(s)) => fields.push(Field { name: s, ty: ty.widen(), optional: false, description: None }),
+                        Type::Literal(Literal::String(s)) => fields.push(Field {
+                            name: s,
+                            ty: ty.widen(),
+                            optional: false,
+                            description: None,
+                        }),
                         _ => other = true,
                     }
                 }
-                AstField::NoKey(e) => items.extend(self.expr_multi(e).into_iter().map(|t| t.widen())),
+                AstField::NoKey(e) => {
+                    items.extend(self.expr_multi(e).into_iter().map(|t| t.widen()))
+                }
                 _ => other = true,
             }
         }
@@ -227,7 +264,11 @@ impl Walker<'_> {
         if !items.is_empty() || other {
             return Type::AnyTable;
         }
-        Type::Record(Arc::new(Record { fields, readonly: false, open: true }))
+        Type::Record(Arc::new(Record {
+            fields,
+            readonly: false,
+            open: true,
+        }))
     }
 
     /// Walk a function body in a new scope; returns its type. `self_ty` declares an implicit
@@ -236,8 +277,15 @@ impl Walker<'_> {
         let paren = span(body.parameters_parentheses().tokens().0).start;
         self.push_scope();
         self.fn_depth += 1;
-        let mut f = FunctionType { returns_variadic: Some(Type::Any), ..FunctionType::default() };
+        let mut f = FunctionType {
+            returns_variadic: Some(Type::Any),
+            ..FunctionType::default()
+        };
         if let Some(t) = self_ty {
+            f.params.push(Param {
+                name: Some("self".into()),
+                ty: Type::SelfType,
+            });
             let id = self.declare_named("self".into(), 0..0, t, LocalKind::Param, false);
             self.locals[id].used = true;
         }
@@ -245,10 +293,15 @@ impl Walker<'_> {
             match p {
                 Parameter::Name(tok) => {
                     let ty = self.annotation(tok).unwrap_or(Type::Any);
-                    f.params.push(Param { name: Some(ident(tok).to_owned()), ty: ty.clone() });
+                    f.params.push(Param {
+                        name: Some(ident(tok).to_owned()),
+                        ty: ty.clone(),
+                    });
                     self.declare(tok, ty, LocalKind::Param);
                 }
-                Parameter::Ellipsis(tok) => f.variadic = Some(self.annotation(tok).unwrap_or(Type::Any)),
+                Parameter::Ellipsis(tok) => {
+                    f.variadic = Some(self.annotation(tok).unwrap_or(Type::Any))
+                }
                 _ => {}
             }
         }
@@ -270,20 +323,33 @@ fn binary(op: &BinOp, l: &Type, r: &Type) -> Type {
         BinOp::And(_) => r.clone().widen(),
         BinOp::Or(_) => Type::union([l.non_nil().widen(), r.widen()]),
         BinOp::TwoDots(_) => Type::String,
-        BinOp::TwoEqual(_) | BinOp::TildeEqual(_) | BinOp::LessThan(_) | BinOp::LessThanEqual(_) | BinOp::GreaterThan(_) | BinOp::GreaterThanEqual(_) => {
-            Type::Boolean
-        }
-        BinOp::Plus(_) | BinOp::Minus(_) | BinOp::Star(_) | BinOp::Percent(_) | BinOp::DoubleSlash(_) => {
+        BinOp::TwoEqual(_)
+        | BinOp::TildeEqual(_)
+        | BinOp::LessThan(_)
+        | BinOp::LessThanEqual(_)
+        | BinOp::GreaterThan(_)
+        | BinOp::GreaterThanEqual(_) => Type::Boolean,
+        BinOp::Plus(_)
+        | BinOp::Minus(_)
+        | BinOp::Star(_)
+        | BinOp::Percent(_)
+        | BinOp::DoubleSlash(_) => {
             if both_int {
                 Type::Integer
-            } else if matches!(l.widen(), Type::Any | Type::Unknown) || matches!(r.widen(), Type::Any | Type::Unknown) {
+            } else if matches!(l.widen(), Type::Any | Type::Unknown)
+                || matches!(r.widen(), Type::Any | Type::Unknown)
+            {
                 Type::Any
             } else {
                 Type::Number
             }
         }
         BinOp::Slash(_) | BinOp::Caret(_) => Type::Number,
-        BinOp::Ampersand(_) | BinOp::Pipe(_) | BinOp::Tilde(_) | BinOp::DoubleLessThan(_) | BinOp::DoubleGreaterThan(_) => Type::Integer,
+        BinOp::Ampersand(_)
+        | BinOp::Pipe(_)
+        | BinOp::Tilde(_)
+        | BinOp::DoubleLessThan(_)
+        | BinOp::DoubleGreaterThan(_) => Type::Integer,
         _ => Type::Any,
     }
 }

@@ -17,8 +17,8 @@ use full_moon::node::Node;
 use full_moon::tokenizer::{TokenReference, TokenType};
 use typedefs::{LocalTypes, Record, Type};
 
-use crate::dialect::Prepared;
 use crate::diagnostic::Diagnostic;
+use crate::dialect::Prepared;
 use crate::env::Env;
 
 /// What the walk of a chunk produces.
@@ -109,7 +109,11 @@ pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> Chu
     for d in &mut diagnostics {
         d.entry_id.clone_from(&env.entry_id);
     }
-    ChunkResult { diagnostics, exports: w.exports, g_writes: w.g_writes }
+    ChunkResult {
+        diagnostics,
+        exports: w.exports,
+        g_writes: w.g_writes,
+    }
 }
 
 /// Names assigned without `local` anywhere in the chunk (`x = …`, `function x() end`).
@@ -156,7 +160,10 @@ impl<'a> Walker<'a> {
         let Some(ids) = self.scopes.pop() else { return };
         for id in ids {
             let l = &self.locals[id];
-            if l.used || l.name.starts_with('_') || matches!(l.kind, LocalKind::Param | LocalKind::LoopVar) {
+            if l.used
+                || l.name.starts_with('_')
+                || matches!(l.kind, LocalKind::Param | LocalKind::LoopVar)
+            {
                 continue;
             }
             let (code, msg) = match l.kind {
@@ -164,7 +171,8 @@ impl<'a> Walker<'a> {
                 LocalKind::Function => ("W0004", format!("unused local function `{}`", l.name)),
                 _ => ("W0004", format!("unused local `{}`", l.name)),
             };
-            let d = Diagnostic::new(code, self.file, l.span.clone(), msg).with_help(format!("remove it, or prefix it with `_` (`_{}`)", l.name));
+            let d = Diagnostic::new(code, self.file, l.span.clone(), msg)
+                .with_help(format!("remove it, or prefix it with `_` (`_{}`)", l.name));
             self.diags.push(d);
         }
     }
@@ -179,9 +187,24 @@ impl<'a> Walker<'a> {
         self.declare_named(ident(tok).to_owned(), sp, ty, kind, annotated)
     }
 
-    fn declare_named(&mut self, name: String, span: Range<u32>, ty: Type, kind: LocalKind, annotated: bool) -> usize {
+    fn declare_named(
+        &mut self,
+        name: String,
+        span: Range<u32>,
+        ty: Type,
+        kind: LocalKind,
+        annotated: bool,
+    ) -> usize {
         let id = self.locals.len();
-        self.locals.push(LocalVar { name, span, ty, kind, used: false, annotated, dynamic: false });
+        self.locals.push(LocalVar {
+            name,
+            span,
+            ty,
+            kind,
+            used: false,
+            annotated,
+            dynamic: false,
+        });
         if let Some(scope) = self.scopes.last_mut() {
             scope.push(id);
         }
@@ -189,7 +212,12 @@ impl<'a> Walker<'a> {
     }
 
     fn lookup(&self, name: &str) -> Option<usize> {
-        self.scopes.iter().rev().flat_map(|s| s.iter().rev()).copied().find(|&id| self.locals[id].name == name)
+        self.scopes
+            .iter()
+            .rev()
+            .flat_map(|s| s.iter().rev())
+            .copied()
+            .find(|&id| self.locals[id].name == name)
     }
 
     /// The annotation of a name token, if any.
@@ -227,7 +255,9 @@ impl<'a> Walker<'a> {
     /// computed keys.
     fn seal_exports(&mut self, first: Option<&full_moon::ast::Expression>) {
         let dynamic = match first {
-            Some(full_moon::ast::Expression::Var(Var::Name(t))) => self.lookup(ident(t)).is_some_and(|id| self.locals[id].dynamic),
+            Some(full_moon::ast::Expression::Var(Var::Name(t))) => self
+                .lookup(ident(t))
+                .is_some_and(|id| self.locals[id].dynamic),
             _ => false,
         };
         if let Some(Type::Record(r)) = &self.exports {
@@ -240,15 +270,26 @@ impl<'a> Walker<'a> {
     fn stmt(&mut self, s: &Stmt) {
         match s {
             Stmt::LocalAssignment(la) => {
-                let n = la.names().len();
-                let tys = self.expr_list(la.expressions(), n);
-                let is_require: Vec<bool> = la.expressions().iter().map(|e| self.is_require_call(e)).collect();
+                let tys = self.expr_list(la.expressions(), 0);
+                let is_require: Vec<bool> = la
+                    .expressions()
+                    .iter()
+                    .map(|e| self.is_require_call(e))
+                    .collect();
                 for (i, name) in la.names().iter().enumerate() {
+                    if let (Some(declared), Some(value)) = (self.annotation(name), tys.get(i)) {
+                        self.check_assignable(value, &declared, ident(name), span(name));
+                    }
                     let ty = match tys.get(i) {
                         Some(Type::Nil) | None => Type::Any,
                         Some(t) => widen_for_local(t),
                     };
-                    let kind = if is_require.get(i).copied().unwrap_or(false) && la.names().len() == 1 { LocalKind::Import } else { LocalKind::Local };
+                    let kind =
+                        if is_require.get(i).copied().unwrap_or(false) && la.names().len() == 1 {
+                            LocalKind::Import
+                        } else {
+                            LocalKind::Local
+                        };
                     self.declare(name, ty, kind);
                 }
             }
@@ -307,7 +348,11 @@ impl<'a> Walker<'a> {
                 let elem = iteration_types(&iter);
                 self.push_scope();
                 for (i, name) in f.names().iter().enumerate() {
-                    self.declare(name, elem.get(i).cloned().unwrap_or(Type::Any), LocalKind::LoopVar);
+                    self.declare(
+                        name,
+                        elem.get(i).cloned().unwrap_or(Type::Any),
+                        LocalKind::LoopVar,
+                    );
                 }
                 self.block_in_scope(f.block());
                 self.pop_scope();
@@ -353,14 +398,34 @@ impl<'a> Walker<'a> {
             Var::Name(t) => {
                 let name = ident(t);
                 if let Some(id) = self.lookup(name) {
-                    let l = &mut self.locals[id];
-                    if !l.annotated && !typedefs::fits(&ty, &l.ty, self.env.modules, Some(&self.local_types)) {
+                    let l = &self.locals[id];
+                    if l.annotated {
+                        let declared = l.ty.clone();
+                        self.check_assignable(&ty, &declared, name, span(t));
+                    } else if !typedefs::fits(&ty, &l.ty, self.env.modules, Some(&self.local_types))
+                    {
                         self.locals[id].ty = Type::Any;
                     }
                 }
             }
             Var::Expression(ve) => self.assign_field(ve, ty),
             _ => {}
+        }
+    }
+}
+
+impl Walker<'_> {
+    /// `E0000` when a value of type `value` cannot be stored in `name` declared as `declared`.
+    fn check_assignable(&mut self, value: &Type, declared: &Type, name: &str, sp: Range<u32>) {
+        if !typedefs::fits(value, declared, self.env.modules, Some(&self.local_types)) {
+            self.diag(
+                "E0000",
+                sp,
+                format!(
+                    "cannot assign {} to `{name}`, declared {declared}",
+                    value.widen()
+                ),
+            );
         }
     }
 }
@@ -384,7 +449,12 @@ fn add_field(ty: &mut Type, name: &str, value: Type) {
                     f.ty = Type::Any;
                 }
             }
-            None => r.fields.push(typedefs::Field { name: name.to_owned(), ty: value, optional: false, description: None }),
+            None => r.fields.push(typedefs::Field {
+                name: name.to_owned(),
+                ty: value,
+                optional: false,
+                description: None,
+            }),
         }
     }
 }
@@ -404,6 +474,9 @@ fn iteration_types(iter: &[Type]) -> Vec<Type> {
 }
 
 /// Find close names for an undefined global (locals in scope, known globals).
-pub(crate) fn suggest_from<'s>(name: &str, names: impl IntoIterator<Item = &'s String>) -> Option<String> {
+pub(crate) fn suggest_from<'s>(
+    name: &str,
+    names: impl IntoIterator<Item = &'s String>,
+) -> Option<String> {
     typedefs::modules::suggest(name, names)
 }
