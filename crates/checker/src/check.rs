@@ -73,11 +73,12 @@ fn check_in_pool(project: Project, modules: &ModuleSet) -> Report {
     let entry_globals = modules.globals(Environment::Entry);
     let handler_globals = modules.globals(Environment::Handler);
     let mut stats = Stats::default();
-    let mut libs: HashMap<String, LibInfo> = HashMap::new();
-    let lua: Vec<&Entry> = project
+    let mut libs: HashMap<usize, LibInfo> = HashMap::new();
+    let lua: Vec<(usize, &Entry)> = project
         .entries
         .iter()
-        .filter(|e| e.is_lua() && e.source.is_some())
+        .enumerate()
+        .filter(|(_, e)| e.is_lua() && e.source.is_some())
         .collect();
     let total_entries = project.entries.iter().filter(|e| e.is_lua()).count()
         + project
@@ -86,10 +87,10 @@ fn check_in_pool(project: Project, modules: &ModuleSet) -> Report {
             .map(|t| t.handlers.len() + t.libs.len())
             .sum::<usize>();
     for level in import_levels(&lua) {
-        let results: Vec<(String, Chunk)> = level
+        let results: Vec<(usize, Chunk)> = level
             .par_iter()
-            .map(|e| {
-                let env = entry_env(e, &project, modules, &entry_globals, &libs);
+            .map(|&(idx, e)| {
+                let env = entry_env(e, modules, &entry_globals, &libs);
                 let (file, _) = e.source.clone().unwrap_or((0, 0..0));
                 let mut chunk = check_chunk(&project.files, file, &env);
                 chunk.diagnostics.extend(method_check(
@@ -98,21 +99,21 @@ fn check_in_pool(project: Project, modules: &ModuleSet) -> Report {
                     chunk.parse_failed,
                 ));
                 let mut globals = chunk.lib.globals.clone();
-                for (_, target) in &e.imports {
-                    if let Some(l) = libs.get(&target.value) {
+                for import in &e.imports {
+                    if let Some(l) = import.entry.and_then(|t| libs.get(&t)) {
                         globals.extend(l.globals.iter().cloned());
                     }
                 }
                 chunk.lib.globals = globals;
-                (e.id.clone(), chunk)
+                (idx, chunk)
             })
             .collect();
-        for (id, chunk) in results {
+        for (idx, chunk) in results {
             stats.chunks += 1;
             stats.lines += chunk.lines;
             stats.parse_failures += usize::from(chunk.parse_failed);
             diagnostics.extend(chunk.diagnostics);
-            libs.insert(id, chunk.lib);
+            libs.insert(idx, chunk.lib);
         }
     }
     for twin in &project.twins {
@@ -215,22 +216,34 @@ fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
 
 fn entry_env<'a>(
     e: &Entry,
-    project: &Project,
     modules: &'a ModuleSet,
     globals: &'a BTreeMap<String, typedefs::Global>,
-    libs: &HashMap<String, LibInfo>,
+    libs: &HashMap<usize, LibInfo>,
 ) -> Env<'a> {
     let mut imports = HashMap::new();
     let mut import_globals = HashSet::new();
     let mut lenient = false;
-    for (alias, target) in &e.imports {
-        match (libs.get(&target.value), project.entry(&target.value)) {
-            (Some(lib), _) => {
-                imports.insert(alias.clone(), lib.exports.clone());
+    for import in &e.imports {
+        if !import.target.value.contains(':') {
+            let ty = modules.get(&import.target.value).map(|m| m.value_type());
+            imports.insert(import.alias.clone(), ty);
+            continue;
+        }
+        match import.entry.and_then(|t| libs.get(&t)) {
+            Some(lib) => {
+                let exports = match &lib.exports {
+                    Some(Type::Record(r)) if import.cross_scope => {
+                        let mut r = (**r).clone();
+                        r.open = true;
+                        Some(Type::Record(Arc::new(r)))
+                    }
+                    other => other.clone(),
+                };
+                imports.insert(import.alias.clone(), exports);
                 import_globals.extend(lib.globals.iter().cloned());
             }
-            (None, _) => {
-                imports.insert(alias.clone(), None);
+            None => {
+                imports.insert(import.alias.clone(), None);
                 lenient = true;
             }
         }
@@ -268,42 +281,29 @@ fn twin_env<'a>(
     }
 }
 
-/// Library entries in dependency order; every other entry in the last level. A cycle puts the
-/// rest of the libraries in one level (their imports of each other are then untyped).
-fn import_levels<'e>(entries: &[&'e Entry]) -> Vec<Vec<&'e Entry>> {
-    let ids: HashSet<&str> = entries
-        .iter()
-        .filter(|e| e.kind == "library.lua")
-        .map(|e| e.id.as_str())
-        .collect();
-    let mut done: HashSet<&str> = HashSet::new();
-    let mut remaining: Vec<&Entry> = entries
-        .iter()
-        .copied()
-        .filter(|e| e.kind == "library.lua")
-        .collect();
+/// Lua entries in import order: an imported entry is checked before its importers, so its
+/// exports and `_G` writes are known. Entries on an import cycle share the last level (their
+/// imports of each other are then untyped).
+fn import_levels<'e>(entries: &[(usize, &'e Entry)]) -> Vec<Vec<(usize, &'e Entry)>> {
+    let present: HashSet<usize> = entries.iter().map(|(i, _)| *i).collect();
+    let mut done: HashSet<usize> = HashSet::new();
+    let mut remaining: Vec<(usize, &Entry)> = entries.to_vec();
     let mut levels = Vec::new();
     while !remaining.is_empty() {
-        let (ready, rest): (Vec<&Entry>, Vec<&Entry>) = remaining.iter().partition(|e| {
+        let (ready, rest): (Vec<_>, Vec<_>) = remaining.iter().partition(|(i, e)| {
             e.imports
                 .iter()
-                .all(|(_, t)| !ids.contains(t.value.as_str()) || done.contains(t.value.as_str()))
+                .filter_map(|imp| imp.entry)
+                .all(|t| t == *i || !present.contains(&t) || done.contains(&t))
         });
         if ready.is_empty() {
             levels.push(rest);
             break;
         }
-        done.extend(ready.iter().map(|e| e.id.as_str()));
+        done.extend(ready.iter().map(|(i, _)| *i));
         levels.push(ready);
         remaining = rest;
     }
-    levels.push(
-        entries
-            .iter()
-            .copied()
-            .filter(|e| e.kind != "library.lua")
-            .collect(),
-    );
     levels
 }
 
@@ -312,7 +312,12 @@ fn unknown_modules(project: &Project, modules: &ModuleSet) -> Vec<Diagnostic> {
     let names: Vec<String> = modules.iter().map(|m| m.name.clone()).collect();
     let mut out = Vec::new();
     for e in project.entries.iter().filter(|e| e.is_lua()) {
-        for m in &e.modules {
+        let bare_imports = e
+            .imports
+            .iter()
+            .filter(|i| !i.target.value.contains(':'))
+            .map(|i| &i.target);
+        for m in e.modules.iter().chain(bare_imports) {
             if modules.get(&m.value).is_none() {
                 let mut d = Diagnostic::new(
                     "Y0004",

@@ -260,7 +260,7 @@ impl Pass<'_> {
                     | "until"
                     | "in"
             ) && !(self.kind(i - 1) == Some(TokenKind::Symbol)
-                && !matches!(p, ")" | "]" | "}" | ";"))
+                && !matches!(p, ")" | "]" | "}" | ";" | ">" | ">>" | "?"))
         };
         prev_ok && self.is_name(i + 1) && matches!(self.text(i + 2), "=" | "<")
     }
@@ -628,5 +628,18 @@ mod tests {
         assert!(prepare("local x: typeof(y) = 1", Dialect::Luau)
             .error
             .is_none());
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn type_after_generic_close_and_field_validators() {
+        let src = "type P = Pair<string, number>\ntype User = {id: string @min_len(2)}\n";
+        let p = prepare(src, Dialect::Wippy);
+        assert_eq!(p.error, None);
+        assert_eq!(p.type_decls.len(), 2, "{:?}", p.text);
     }
 }

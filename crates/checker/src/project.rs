@@ -48,8 +48,10 @@ pub struct Entry {
     pub method: Option<Spanned<String>>,
     /// `modules:`.
     pub modules: Vec<Spanned<String>>,
-    /// `imports:` alias → target id (`ns:name`), with the span of the target.
-    pub imports: Vec<(String, Spanned<String>)>,
+    /// `imports:` in file order.
+    pub imports: Vec<Import>,
+    /// Index of the project scope (see [`Project::scopes`]) the entry's file belongs to.
+    pub scope: usize,
     /// Merged `meta` (file-level meta, overridden by the entry's).
     pub meta: serde_json::Map<String, serde_json::Value>,
     /// Every other field of the entry, as data (`source` as written).
@@ -61,6 +63,20 @@ impl Entry {
     pub fn is_lua(&self) -> bool {
         LUA_KINDS.contains(&self.kind.as_str())
     }
+}
+
+/// One `imports:` item.
+#[derive(Clone, Debug)]
+pub struct Import {
+    /// The alias (`require("alias")`).
+    pub alias: String,
+    /// The target id (`ns:name`) and its span in the YAML.
+    pub target: Spanned<String>,
+    /// The entry it resolves to (index in [`Project::entries`]), if it is in the tree.
+    pub entry: Option<usize>,
+    /// It resolved to an entry of another project scope (e.g. a module's source beside its
+    /// test app), whose version may differ from the dependency the project really uses.
+    pub cross_scope: bool,
 }
 
 /// A Wraith twin found under the project.
@@ -89,13 +105,52 @@ pub struct Project {
     pub twins: Vec<Twin>,
     /// YAML-level diagnostics.
     pub diagnostics: Vec<Diagnostic>,
+    /// Project roots found under the root: a directory with `wippy.lock`, `wippy.yaml` or
+    /// `.wippy.yaml`, else the parent of a `src` directory, else the root. Entry ids are unique
+    /// per scope, so a tree holding several projects (examples, module test apps) loads whole.
+    pub scopes: Vec<PathBuf>,
 }
 
 impl Project {
-    /// Entry by id.
-    pub fn entry(&self, id: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.id == id)
+    /// Resolve an entry id as seen from `scope`: an entry of the same scope first, else any.
+    pub fn resolve(&self, scope: usize, id: &str) -> Option<usize> {
+        let mut any = None;
+        for (i, e) in self.entries.iter().enumerate() {
+            if e.id == id {
+                if e.scope == scope {
+                    return Some(i);
+                }
+                any = any.or(Some(i));
+            }
+        }
+        any
     }
+}
+
+const PROJECT_MARKERS: &[&str] = &["wippy.lock", "wippy.yaml", ".wippy.yaml"];
+
+/// The scope directory of a YAML file (see [`Project::scopes`]).
+fn scope_dir(root: &Path, yaml: &Path) -> PathBuf {
+    let mut src_parent = None;
+    let mut dir = yaml.parent();
+    while let Some(d) = dir {
+        if !d.starts_with(root) {
+            break;
+        }
+        if PROJECT_MARKERS.iter().any(|m| d.join(m).is_file()) {
+            return d.to_path_buf();
+        }
+        if src_parent.is_none() && d.file_name().is_some_and(|n| n == "src") {
+            src_parent = d.parent().map(Path::to_path_buf);
+        }
+        if d == root {
+            break;
+        }
+        dir = d.parent();
+    }
+    src_parent
+        .filter(|p| p.starts_with(root))
+        .unwrap_or_else(|| root.to_path_buf())
 }
 
 /// A project could not be loaded at all (the path is unreadable).
@@ -230,8 +285,17 @@ fn load_yaml_file(project: &mut Project, path: &Path) {
         None => Vec::new(),
     };
     let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+    let scope_path = scope_dir(&project.root, path);
+    let scope = match project.scopes.iter().position(|s| *s == scope_path) {
+        Some(i) => i,
+        None => {
+            project.scopes.push(scope_path);
+            project.scopes.len() - 1
+        }
+    };
     for node in &nodes {
-        if let Some(e) = load_entry(project, yaml, &ns, &file_meta, &dir, node) {
+        if let Some(mut e) = load_entry(project, yaml, &ns, &file_meta, &dir, node) {
+            e.scope = scope;
             project.entries.push(e);
         }
     }
@@ -295,6 +359,7 @@ fn load_entry(
         method: None,
         modules: Vec::new(),
         imports: Vec::new(),
+        scope: 0,
         meta,
         data,
     };
@@ -391,18 +456,18 @@ fn load_entry(
             for (k, v) in pairs {
                 match (k.as_str(), v.as_str()) {
                     (Some(alias), Some(target)) => {
-                        let target = if target.contains(':') {
-                            target.to_owned()
-                        } else {
-                            format!("{ns}:{target}")
-                        };
-                        entry.imports.push((
-                            alias.to_owned(),
-                            Spanned {
+                        // `alias: ns:name` imports an entry; a bare `alias: name` imports the
+                        // built-in module `name` (wippy lint treats it as namespace "").
+                        let target = target.to_owned();
+                        entry.imports.push(Import {
+                            alias: alias.to_owned(),
+                            target: Spanned {
                                 value: target,
                                 span: v.span.clone(),
                             },
-                        ));
+                            entry: None,
+                            cross_scope: false,
+                        });
                     }
                     _ => project.diagnostics.push(diag(
                         "Y0008",
@@ -447,10 +512,10 @@ fn resolve_source(root: &Path, dir: &Path, s: &str) -> Result<PathBuf, String> {
 }
 
 fn check_duplicates(project: &mut Project) {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut seen: HashMap<(usize, &str), usize> = HashMap::new();
     let mut diags = Vec::new();
     for (i, e) in project.entries.iter().enumerate() {
-        if let Some(&first) = seen.get(e.id.as_str()) {
+        if let Some(&first) = seen.get(&(e.scope, e.id.as_str())) {
             let other = &project.entries[first];
             let where_ = project
                 .files
@@ -465,7 +530,7 @@ fn check_duplicates(project: &mut Project) {
             d.entry_id = Some(e.id.clone());
             diags.push(d);
         } else {
-            seen.insert(&e.id, i);
+            seen.insert((e.scope, &e.id), i);
         }
     }
     project.diagnostics.extend(diags);
@@ -473,26 +538,53 @@ fn check_duplicates(project: &mut Project) {
 
 fn check_imports(project: &mut Project) {
     let mut diags = Vec::new();
-    let namespaces: std::collections::HashSet<&str> =
-        project.entries.iter().map(|e| e.ns.as_str()).collect();
-    for e in project.entries.iter().filter(|e| e.is_lua()) {
-        for (alias, target) in &e.imports {
-            let msg = match project.entry(&target.value) {
-                Some(t) if t.kind == "library.lua" => continue,
-                Some(t) => format!("import `{alias}` targets `{}`, a `{}` entry; only `library.lua` entries can be imported", target.value, t.kind),
+    let namespaces: std::collections::HashSet<(usize, &str)> = project
+        .entries
+        .iter()
+        .map(|e| (e.scope, e.ns.as_str()))
+        .collect();
+    let mut resolved = Vec::new();
+    for (i, e) in project
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.is_lua())
+    {
+        for (k, import) in e.imports.iter().enumerate() {
+            let (alias, target) = (&import.alias, &import.target);
+            if !target.value.contains(':') {
+                continue;
+            }
+            let found = project.resolve(e.scope, &target.value);
+            resolved.push((i, k, found));
+            let msg = match found.map(|t| &project.entries[t]) {
+                // Any Lua entry can be imported: its source's returned table is the module.
+                Some(t) if t.is_lua() => continue,
+                Some(t) => format!(
+                    "import `{alias}` targets `{}`, a `{}` entry; only Lua entries can be imported",
+                    target.value, t.kind
+                ),
                 None => {
                     let ns = target.value.split(':').next().unwrap_or("");
-                    if !namespaces.contains(ns) {
-                        // A namespace that this project does not contain: a dependency module.
+                    if !namespaces.contains(&(e.scope, ns)) {
+                        // A namespace this project does not contain: a dependency module.
                         continue;
                     }
-                    format!("import `{alias}` targets `{}`, which does not exist", target.value)
+                    format!(
+                        "import `{alias}` targets `{}`, which does not exist",
+                        target.value
+                    )
                 }
             };
             let mut d = Diagnostic::new("Y0005", e.yaml, target.span.clone(), msg);
             d.entry_id = Some(e.id.clone());
             diags.push(d);
         }
+    }
+    for (i, k, found) in resolved {
+        let cross = found.is_some_and(|t| project.entries[t].scope != project.entries[i].scope);
+        project.entries[i].imports[k].entry = found;
+        project.entries[i].imports[k].cross_scope = cross;
     }
     project.diagnostics.extend(diags);
 }

@@ -32,6 +32,10 @@ pub struct ManifestFile {
     /// Where a global or spread manifest is visible.
     #[serde(default = "default_envs", skip_serializing_if = "is_default_envs")]
     pub environments: Vec<Environment>,
+    /// When the module value is itself an object (`require("logger")` is a `Logger`), the name
+    /// of that named type; its functions/tables are then usually empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export: Option<String>,
     /// Module-level functions.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub functions: BTreeMap<String, Doc>,
@@ -179,11 +183,16 @@ pub struct Module {
     pub table: Arc<TableDef>,
     /// Its named types.
     pub types: BTreeMap<String, TypeDef>,
+    /// The named type the module value is, when it is an object (see [`ManifestFile::export`]).
+    pub export: Option<String>,
 }
 
 impl Module {
     /// The module table as a value type.
     pub fn value_type(&self) -> Type {
+        if let Some(export) = &self.export {
+            return Type::named(Some(&self.name), export, Vec::new());
+        }
         Type::Namespace(Arc::new(Namespace {
             path: self.name.clone(),
             module: self.name.clone(),
@@ -414,6 +423,15 @@ impl ManifestFile {
             constants: self.constants.clone(),
         };
         let table = loader.table("", &root)?;
+        if let Some(e) = &self.export {
+            if !self.types.contains_key(e) {
+                return Err(ManifestError {
+                    module: self.name.clone(),
+                    item: "export".into(),
+                    message: format!("`{e}` is not one of the manifest's types"),
+                });
+            }
+        }
         let mut types = BTreeMap::new();
         for (name, t) in &self.types {
             types.insert(name.clone(), loader.type_def(name, t)?);
@@ -426,6 +444,7 @@ impl ManifestFile {
             environments: self.environments.clone(),
             table: Arc::new(table),
             types,
+            export: self.export.clone(),
         })
     }
 }

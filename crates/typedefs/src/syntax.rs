@@ -429,7 +429,8 @@ impl<'a> TypeParser<'a> {
         Ok(Type::Record(Arc::new(Record {
             fields,
             readonly,
-            open: false,
+            // Declared records are structural: extra fields may exist (wippy-facts §1.5).
+            open: true,
         })))
     }
 
@@ -504,6 +505,9 @@ impl<'a> TypeParser<'a> {
 
     /// Returns after `->`: `T`, `()`, `(T, U, ...V)`.
     fn parse_arrow_returns(&mut self) -> Result<(Vec<Type>, Option<Type>)> {
+        if self.eat("...") {
+            return Ok((Vec::new(), Some(self.parse_type()?)));
+        }
         if self.peek() == "(" {
             let save = self.pos;
             let items = self.parse_items()?;

@@ -289,6 +289,14 @@ impl Walker<'_> {
             _ => Vec::new(),
         };
         let last_multi = arg_exprs.last().is_some_and(|e| is_multi(e));
+        // A local table handed to a function may get fields we cannot see.
+        for e in &arg_exprs {
+            if let Expression::Var(full_moon::ast::Var::Name(t)) = e {
+                if let Some(id) = self.lookup(ident(t)) {
+                    self.mark_dynamic(id);
+                }
+            }
+        }
         let Type::Function(f) = &callee.ty else {
             return vec![Type::Any];
         };

@@ -276,7 +276,7 @@ impl Walker<'_> {
     pub(super) fn function_body(&mut self, body: &FunctionBody, self_ty: Option<Type>) -> Type {
         let paren = span(body.parameters_parentheses().tokens().0).start;
         self.push_scope();
-        self.fn_depth += 1;
+        self.fn_returns.push(self.prep.returns.get(&paren).cloned());
         let mut f = FunctionType {
             returns_variadic: Some(Type::Any),
             ..FunctionType::default()
@@ -310,7 +310,7 @@ impl Walker<'_> {
             f.returns_variadic.clone_from(variadic);
         }
         self.block_in_scope(body.block());
-        self.fn_depth -= 1;
+        self.fn_returns.pop();
         self.pop_scope();
         Type::function(f)
     }

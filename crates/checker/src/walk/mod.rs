@@ -66,8 +66,8 @@ pub(crate) struct Walker<'a> {
     diags: Vec<Diagnostic>,
     exports: Option<Type>,
     g_writes: Vec<String>,
-    /// Function nesting depth (0 = main chunk).
-    fn_depth: usize,
+    /// Declared returns of the enclosing functions (innermost last; `None` when unannotated).
+    fn_returns: Vec<Option<(Vec<Type>, Option<Type>)>>,
 }
 
 /// Byte range of a syntax node.
@@ -102,7 +102,7 @@ pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> Chu
         diags: Vec::new(),
         exports: None,
         g_writes: Vec::new(),
-        fn_depth: 0,
+        fn_returns: Vec::new(),
     };
     w.block(ast.nodes());
     let mut diagnostics = w.diags;
@@ -211,6 +211,11 @@ impl<'a> Walker<'a> {
         id
     }
 
+    /// Mark a local's table as having fields we cannot see.
+    pub(super) fn mark_dynamic(&mut self, id: usize) {
+        self.locals[id].dynamic = true;
+    }
+
     fn lookup(&self, name: &str) -> Option<usize> {
         self.scopes
             .iter()
@@ -243,8 +248,26 @@ impl<'a> Walker<'a> {
 
     fn last_stmt(&mut self, s: &LastStmt) {
         if let LastStmt::Return(r) = s {
-            let tys = self.expr_list(r.returns(), 1);
-            if self.fn_depth == 0 && self.scopes.len() == 1 {
+            let tys = self.expr_list(r.returns(), 0);
+            if let Some(Some((declared, variadic))) = self.fn_returns.last().cloned() {
+                let exprs: Vec<&full_moon::ast::Expression> = r.returns().iter().collect();
+                for (i, t) in tys.iter().enumerate() {
+                    let Some(d) = declared.get(i).or(variadic.as_ref()) else {
+                        break;
+                    };
+                    if !typedefs::fits(t, d, self.env.modules, Some(&self.local_types)) {
+                        let sp = exprs
+                            .get(i.min(exprs.len().saturating_sub(1)))
+                            .map_or(span(r), |e| span(*e));
+                        self.diag(
+                            "E0000",
+                            sp,
+                            format!("returned value {} is {}, expected {d}", i + 1, t.widen()),
+                        );
+                    }
+                }
+            }
+            if self.fn_returns.is_empty() && self.scopes.len() == 1 {
                 self.exports = tys.into_iter().next();
                 self.seal_exports(r.returns().iter().next());
             }

@@ -138,6 +138,7 @@ pub fn to_manifest(m: &Module) -> ManifestFile {
         classes: m.classes.clone(),
         expose: m.expose,
         environments: m.environments.clone(),
+        export: m.export.clone(),
         functions: root.functions,
         tables: root.tables,
         constants: root.constants,

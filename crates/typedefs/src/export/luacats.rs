@@ -257,7 +257,9 @@ pub fn module_file(m: &Module) -> ExportFile {
         _ => {
             description(&mut out, &m.description);
             let global = m.expose == Expose::Global;
-            if !stdlib {
+            if let Some(export) = &m.export {
+                let _ = writeln!(out, "---@type {}.{export}", m.name);
+            } else if !stdlib {
                 let _ = writeln!(out, "---@class {}", m.name);
             }
             if global {

@@ -207,7 +207,14 @@ pub fn module_file(m: &Module) -> ExportFile {
             } else {
                 format!("wippy_{}", m.name)
             };
-            let _ = writeln!(out, "declare {name}: {}", table(&m.table, 0));
+            match &m.export {
+                Some(export) => {
+                    let _ = writeln!(out, "declare {name}: {}", type_name(Some(&m.name), export));
+                }
+                None => {
+                    let _ = writeln!(out, "declare {name}: {}", table(&m.table, 0));
+                }
+            }
         }
     }
     ExportFile {

@@ -57,7 +57,6 @@ pub(crate) fn is_lua_name(s: &str) -> bool {
     const KEYWORDS: &[&str] = &[
         "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if",
         "in", "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
-        "continue", "type", "export",
     ];
     s.chars()
         .next()
