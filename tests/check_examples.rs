@@ -91,7 +91,7 @@ fn text_output_is_rust_style() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("--> examples/broken/src/calls.lua:9:"),
+        stdout.contains("--> examples/broken/src/calls.lua:10:"),
         "{stdout}"
     );
     assert!(

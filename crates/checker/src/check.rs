@@ -78,7 +78,7 @@ fn check_in_pool(project: Project, modules: &ModuleSet) -> Report {
         .entries
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.is_lua() && e.source.is_some())
+        .filter(|(_, e)| e.is_lua() && e.source.is_some() && !e.duplicate)
         .collect();
     let total_entries = project.entries.iter().filter(|e| e.is_lua()).count()
         + project
@@ -232,9 +232,10 @@ fn entry_env<'a>(
         match import.entry.and_then(|t| libs.get(&t)) {
             Some(lib) => {
                 let exports = match &lib.exports {
-                    Some(Type::Record(r)) if import.cross_scope => {
+                    Some(Type::Record(r)) => {
                         let mut r = (**r).clone();
-                        r.open = true;
+                        r.open |= import.cross_scope;
+                        r.name = Some(format!("`{}` ({})", import.alias, import.target.value));
                         Some(Type::Record(Arc::new(r)))
                     }
                     other => other.clone(),
@@ -244,7 +245,7 @@ fn entry_env<'a>(
             }
             None => {
                 imports.insert(import.alias.clone(), None);
-                lenient = true;
+                lenient |= import.external;
             }
         }
     }

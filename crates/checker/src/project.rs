@@ -52,6 +52,8 @@ pub struct Entry {
     pub imports: Vec<Import>,
     /// Index of the project scope (see [`Project::scopes`]) the entry's file belongs to.
     pub scope: usize,
+    /// Another entry of the same scope has this id (reported as `Y0006`; not checked again).
+    pub duplicate: bool,
     /// Merged `meta` (file-level meta, overridden by the entry's).
     pub meta: serde_json::Map<String, serde_json::Value>,
     /// Every other field of the entry, as data (`source` as written).
@@ -77,6 +79,9 @@ pub struct Import {
     /// It resolved to an entry of another project scope (e.g. a module's source beside its
     /// test app), whose version may differ from the dependency the project really uses.
     pub cross_scope: bool,
+    /// Its namespace is not in the project (a dependency module): its exports and `_G`
+    /// writes are unknown.
+    pub external: bool,
 }
 
 /// A Wraith twin found under the project.
@@ -360,6 +365,7 @@ fn load_entry(
         modules: Vec::new(),
         imports: Vec::new(),
         scope: 0,
+        duplicate: false,
         meta,
         data,
     };
@@ -467,6 +473,7 @@ fn load_entry(
                             },
                             entry: None,
                             cross_scope: false,
+                            external: false,
                         });
                     }
                     _ => project.diagnostics.push(diag(
@@ -514,6 +521,7 @@ fn resolve_source(root: &Path, dir: &Path, s: &str) -> Result<PathBuf, String> {
 fn check_duplicates(project: &mut Project) {
     let mut seen: HashMap<(usize, &str), usize> = HashMap::new();
     let mut diags = Vec::new();
+    let mut dups = Vec::new();
     for (i, e) in project.entries.iter().enumerate() {
         if let Some(&first) = seen.get(&(e.scope, e.id.as_str())) {
             let other = &project.entries[first];
@@ -529,11 +537,15 @@ fn check_duplicates(project: &mut Project) {
             );
             d.entry_id = Some(e.id.clone());
             diags.push(d);
+            dups.push(i);
         } else {
             seen.insert((e.scope, &e.id), i);
         }
     }
     project.diagnostics.extend(diags);
+    for i in dups {
+        project.entries[i].duplicate = true;
+    }
 }
 
 fn check_imports(project: &mut Project) {
@@ -544,6 +556,7 @@ fn check_imports(project: &mut Project) {
         .map(|e| (e.scope, e.ns.as_str()))
         .collect();
     let mut resolved = Vec::new();
+    let mut externals = Vec::new();
     for (i, e) in project
         .entries
         .iter()
@@ -568,6 +581,7 @@ fn check_imports(project: &mut Project) {
                     let ns = target.value.split(':').next().unwrap_or("");
                     if !namespaces.contains(&(e.scope, ns)) {
                         // A namespace this project does not contain: a dependency module.
+                        externals.push((i, k));
                         continue;
                     }
                     format!(
@@ -580,6 +594,9 @@ fn check_imports(project: &mut Project) {
             d.entry_id = Some(e.id.clone());
             diags.push(d);
         }
+    }
+    for (i, k) in externals {
+        project.entries[i].imports[k].external = true;
     }
     for (i, k, found) in resolved {
         let cross = found.is_some_and(|t| project.entries[t].scope != project.entries[i].scope);

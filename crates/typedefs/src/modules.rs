@@ -275,7 +275,7 @@ impl ModuleSet {
                 },
                 None if r.open => Lookup::Unknown,
                 None => Lookup::Missing {
-                    owner: recv.to_string(),
+                    owner: r.name.clone().unwrap_or_else(|| recv.to_string()),
                     is_object: false,
                     suggestion: suggest(name, r.fields.iter().map(|f| &f.name)),
                 },

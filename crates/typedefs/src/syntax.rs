@@ -431,6 +431,7 @@ impl<'a> TypeParser<'a> {
             readonly,
             // Declared records are structural: extra fields may exist (wippy-facts §1.5).
             open: true,
+            name: None,
         })))
     }
 

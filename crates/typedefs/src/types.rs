@@ -73,8 +73,8 @@ pub enum Literal {
     Boolean(bool),
 }
 
-/// A record (struct-like table) type.
-#[derive(Clone, Debug, PartialEq, Default)]
+/// A record (struct-like table) type. Equality ignores [`Record::name`].
+#[derive(Clone, Debug, Default)]
 pub struct Record {
     /// Fields in declaration order.
     pub fields: Vec<Field>,
@@ -83,6 +83,14 @@ pub struct Record {
     /// True for the type of a table constructor in code: more fields may be assigned later, so
     /// a missing field is not an error.
     pub open: bool,
+    /// How to name it in messages (`library helpers (app.lib:helpers)`); not part of the type.
+    pub name: Option<String>,
+}
+
+impl PartialEq for Record {
+    fn eq(&self, o: &Record) -> bool {
+        self.fields == o.fields && self.readonly == o.readonly && self.open == o.open
+    }
 }
 
 impl Record {
@@ -134,7 +142,7 @@ impl FunctionType {
         let params = self.call_params(skip_first);
         let min = params
             .iter()
-            .rposition(|p| !p.ty.admits_nil())
+            .rposition(|p| !p.ty.is_optional())
             .map_or(0, |i| i + 1);
         let max = if self.variadic.is_some() {
             None
@@ -275,10 +283,11 @@ pub struct Method {
 }
 
 impl Type {
-    /// `T?`, without doubling optionality (`nil?` is `nil`, `any?` is `any`).
+    /// `T?`, without doubling optionality (`nil?` is `nil`). `any?` stays written optional: as
+    /// a parameter it may be omitted, unlike `any`.
     pub fn optional(self) -> Type {
         match self {
-            Type::Optional(_) | Type::Nil | Type::Any | Type::Unknown => self,
+            Type::Optional(_) | Type::Nil => self,
             t => Type::Optional(Box::new(t)),
         }
     }
@@ -297,7 +306,17 @@ impl Type {
         }))
     }
 
-    /// Whether `nil` is a value of this type (so a parameter of this type may be omitted).
+    /// Whether the type is written optional (`T?`, `nil`, a union with `nil`): a parameter of
+    /// such a type may be omitted. `any` is not optional (a required `any` parameter).
+    pub fn is_optional(&self) -> bool {
+        match self {
+            Type::Nil | Type::Optional(_) => true,
+            Type::Union(ts) => ts.iter().any(Type::is_optional),
+            _ => false,
+        }
+    }
+
+    /// Whether `nil` is a value of this type.
     pub fn admits_nil(&self) -> bool {
         match self {
             Type::Nil | Type::Any | Type::Unknown | Type::Optional(_) => true,

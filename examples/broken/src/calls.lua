@@ -3,6 +3,7 @@ local json = require("json")
 local sql = require("sql")
 local time = require("time")
 local yaml = require("yaml")
+local hash = require("hash")
 local unused_import = require("json")
 
 local function main()
@@ -21,7 +22,16 @@ local function main()
     local other = db.query("SELECT 1")
     local leftover = 1
     print(undefined_thing)
-    return { data, text, parsed, again, from_time, rows, other, yaml }
+    local digest = hash.sha256("x", true, 3)
+    local done = db:execute()
+    local n: integer = "seven"
+    return { data, text, parsed, again, from_time, rows, other, yaml, digest, done, n }
 end
+
+local function half(x: number): number
+    return tostring(x / 2)
+end
+
+print(half(4))
 
 return { main = main }

@@ -265,6 +265,7 @@ impl Walker<'_> {
             return Type::AnyTable;
         }
         Type::Record(Arc::new(Record {
+            name: None,
             fields,
             readonly: false,
             open: true,
