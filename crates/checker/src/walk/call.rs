@@ -333,7 +333,11 @@ impl Walker<'_> {
                     Some(m) => format!("{min} to {m}"),
                     None => format!("at least {min}"),
                 };
-                let plural = if expect == "1" || expect == "at least 1" { "argument" } else { "arguments" };
+                let plural = if expect == "1" || expect == "at least 1" {
+                    "argument"
+                } else {
+                    "arguments"
+                };
                 self.diag(
                     "E0003",
                     call_span.clone(),

@@ -149,6 +149,21 @@ impl Walker<'_> {
         if let Some(g) = self.env.globals.get(name) {
             return g.ty.clone();
         }
+        // The runtime also injects every `imports:` alias and every `modules:` entry as a
+        // global (the Wippy runtime's own tests use `assert2.eq(…)` and `hub.x(…)` so).
+        if let Some(import) = self.env.imports.get(name) {
+            return import.clone().unwrap_or(Type::Any);
+        }
+        if self.env.allowed_modules.contains(name) {
+            if let Some(m) = self.env.modules.get(name) {
+                return m.value_type();
+            }
+            return Type::Any;
+        }
+        // A declared type is a runtime value too (`User:is(v)`, wippy-facts §1.5).
+        if self.local_types.contains_key(name) {
+            return Type::Any;
+        }
         if name == "_G"
             || name == "_ENV"
             || self.file_globals.contains(name)
@@ -231,7 +246,11 @@ impl Walker<'_> {
         for f in t.fields() {
             match f {
                 AstField::NameKey { key, value, .. } => {
-                    let ty = self.expr(value);
+                    // `{x = nil}` declares a slot filled later: its type is unknown.
+                    let ty = match self.expr(value) {
+                        Type::Nil => Type::Any,
+                        t => t,
+                    };
                     fields.push(Field {
                         name: ident(key).to_owned(),
                         ty: ty.widen(),

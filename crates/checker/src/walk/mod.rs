@@ -346,10 +346,10 @@ impl<'a> Walker<'a> {
             }
             Stmt::If(i) => {
                 self.expr(i.condition());
-                self.block(i.block());
+                self.narrowed_block(i.condition(), i.block());
                 for ei in i.else_if().into_iter().flatten() {
                     self.expr(ei.condition());
-                    self.block(ei.block());
+                    self.narrowed_block(ei.condition(), ei.block());
                 }
                 if let Some(b) = i.else_block() {
                     self.block(b);
@@ -385,6 +385,31 @@ impl<'a> Walker<'a> {
                 self.read_var(c.lhs());
             }
             _ => {}
+        }
+    }
+
+    /// Walk a block guarded by `cond`, with locals tested by `type(x) == "kind"` (possibly
+    /// joined by `and`) narrowed to that kind inside it.
+    fn narrowed_block(&mut self, cond: &full_moon::ast::Expression, block: &Block) {
+        let mut tests = Vec::new();
+        type_tests(cond, &mut tests);
+        let mut saved = Vec::new();
+        for (name, kind) in tests {
+            if let Some(id) = self.lookup(&name) {
+                let ty = match kind.as_str() {
+                    "string" => Type::String,
+                    "number" => Type::Number,
+                    "boolean" => Type::Boolean,
+                    "table" => Type::AnyTable,
+                    "function" => Type::AnyFunction,
+                    _ => Type::Any,
+                };
+                saved.push((id, std::mem::replace(&mut self.locals[id].ty, ty)));
+            }
+        }
+        self.block(block);
+        for (id, ty) in saved.into_iter().rev() {
+            self.locals[id].ty = ty;
         }
     }
 
@@ -457,6 +482,55 @@ impl Walker<'_> {
 /// table constructors, which stay open records.
 fn widen_for_local(t: &Type) -> Type {
     t.widen()
+}
+
+/// Collect `type(name) == "kind"` tests of a condition (through `and` and parentheses).
+fn type_tests(e: &full_moon::ast::Expression, out: &mut Vec<(String, String)>) {
+    use full_moon::ast::{BinOp, Call, Expression, FunctionArgs, Prefix, Suffix};
+    match e {
+        Expression::Parentheses { expression, .. } => type_tests(expression, out),
+        Expression::BinaryOperator {
+            lhs,
+            binop: BinOp::And(_),
+            rhs,
+        } => {
+            type_tests(lhs, out);
+            type_tests(rhs, out);
+        }
+        Expression::BinaryOperator {
+            lhs,
+            binop: BinOp::TwoEqual(_),
+            rhs,
+        } => {
+            let (call, lit) = match (&**lhs, &**rhs) {
+                (Expression::FunctionCall(c), Expression::String(s))
+                | (Expression::String(s), Expression::FunctionCall(c)) => (c, s),
+                _ => return,
+            };
+            let Prefix::Name(f) = call.prefix() else {
+                return;
+            };
+            let suffixes: Vec<&Suffix> = call.suffixes().collect();
+            let (true, [Suffix::Call(Call::AnonymousCall(args))]) =
+                (ident(f) == "type", suffixes.as_slice())
+            else {
+                return;
+            };
+            let FunctionArgs::Parentheses { arguments, .. } = &**args else {
+                return;
+            };
+            if let (1, Some(Expression::Var(Var::Name(n)))) =
+                (arguments.len(), arguments.iter().next())
+            {
+                if let full_moon::tokenizer::TokenType::StringLiteral { literal, .. } =
+                    lit.token_type()
+                {
+                    out.push((ident(n).to_owned(), literal.to_string()));
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Add or replace a field of an open record type.
