@@ -231,6 +231,9 @@ fn entry_env<'a>(
         }
         match import.entry.and_then(|t| libs.get(&t)) {
             Some(lib) => {
+                // Another project's copy of a dependency may differ from the version this
+                // project really uses: its `_G` writes are a lower bound.
+                lenient |= import.cross_scope;
                 let exports = match &lib.exports {
                     Some(Type::Record(r)) => {
                         let mut r = (**r).clone();

@@ -18,12 +18,14 @@ pub struct SourceFile {
 #[derive(Clone, Debug, Default)]
 pub struct Files {
     files: Vec<SourceFile>,
+    by_path: std::collections::HashMap<PathBuf, usize>,
 }
 
 impl Files {
     /// Add a file and return its index.
     pub fn add(&mut self, path: PathBuf, text: impl Into<Arc<str>>) -> usize {
         let display = display_path(&path);
+        self.by_path.insert(path.clone(), self.files.len());
         self.files.push(SourceFile {
             path,
             display,
@@ -39,7 +41,7 @@ impl Files {
 
     /// Index of the file at `path`, if loaded.
     pub fn find(&self, path: &Path) -> Option<usize> {
-        self.files.iter().position(|f| f.path == path)
+        self.by_path.get(path).copied()
     }
 
     /// Number of files.

@@ -1,0 +1,19 @@
+-- Module members, nested tables, constants and methods of returned objects.
+local ok = crypto.random.bytes(16)
+local nope = crypto.random.byts(16) --! E0004
+print(http.STATUS.NOT_FOUND, http.STATUS.NOT_FUND) --! E0004
+local db, err = sql.get("app:db")
+if err then
+    error(err)
+end
+local rows = db:query("SELECT 1")
+local tx = db:begin()
+tx:commit()
+tx:comit() --! E0022
+local stmt = db:prepare("SELECT ?")
+stmt:query(1)
+local count = #rows
+logger:info("done", { count = count, ok = ok, nope = nope })
+logger.info("dot call") --! E0000
+local l2 = logger:with({ a = 1 }):named("x")
+l2:warn("chained")
