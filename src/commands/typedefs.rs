@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 use typedefs::export::{json, luacats, luau, ExportFile};
+use typedefs::render::generic_list;
 use typedefs::types::{MemberKind, TableDef, TypeDef};
 use typedefs::{Module, ModuleSet, Type};
 
@@ -138,33 +139,11 @@ fn show(m: &Module) -> std::io::Result<()> {
                 description,
                 type_params,
             } => {
-                let g = if type_params.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "<{}>",
-                        type_params
-                            .iter()
-                            .map(|p| p.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                };
+                let g = generic_list(type_params.iter().map(|p| p.name.as_str()));
                 writeln!(out, "\ntype {name}{g} = {ty}{}", comment(description))?;
             }
             TypeDef::Interface(i) => {
-                let g = if i.type_params.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "<{}>",
-                        i.type_params
-                            .iter()
-                            .map(|p| p.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                };
+                let g = generic_list(i.type_params.iter().map(|p| p.name.as_str()));
                 writeln!(out, "\ninterface {name}{g}{}", comment(&i.description))?;
                 for (f, field) in &i.fields {
                     let sep = if field.optional { "?:" } else { ":" };

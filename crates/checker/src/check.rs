@@ -41,6 +41,14 @@ pub struct Report {
     pub stats: Stats,
 }
 
+impl Stats {
+    fn add(&mut self, chunk: &Chunk) {
+        self.chunks += 1;
+        self.lines += chunk.lines;
+        self.parse_failures += usize::from(chunk.parse_failed);
+    }
+}
+
 /// What a checked library contributes to its importers.
 #[derive(Clone, Debug, Default)]
 struct LibInfo {
@@ -109,9 +117,7 @@ fn check_in_pool(project: Project, modules: &ModuleSet) -> Report {
             })
             .collect();
         for (idx, chunk) in results {
-            stats.chunks += 1;
-            stats.lines += chunk.lines;
-            stats.parse_failures += usize::from(chunk.parse_failed);
+            stats.add(&chunk);
             diagnostics.extend(chunk.diagnostics);
             libs.insert(idx, chunk.lib);
         }
@@ -133,9 +139,7 @@ fn check_in_pool(project: Project, modules: &ModuleSet) -> Report {
             })
             .collect();
         for (name, chunk) in lib_results {
-            stats.chunks += 1;
-            stats.lines += chunk.lines;
-            stats.parse_failures += usize::from(chunk.parse_failed);
+            stats.add(&chunk);
             diagnostics.extend(chunk.diagnostics);
             twin_libs.insert(name, chunk.lib.exports.unwrap_or(Type::Any));
         }
@@ -154,9 +158,7 @@ fn check_in_pool(project: Project, modules: &ModuleSet) -> Report {
             })
             .collect();
         for chunk in handler_results {
-            stats.chunks += 1;
-            stats.lines += chunk.lines;
-            stats.parse_failures += usize::from(chunk.parse_failed);
+            stats.add(&chunk);
             diagnostics.extend(chunk.diagnostics);
         }
     }

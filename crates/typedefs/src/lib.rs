@@ -13,7 +13,7 @@ pub mod export;
 pub mod lexer;
 pub mod manifest;
 pub mod modules;
-mod render;
+pub mod render;
 pub mod syntax;
 pub mod types;
 

@@ -138,6 +138,16 @@ impl Display for FunctionType {
     }
 }
 
+/// `<T, U>` for a list of generic parameter names (empty string for none).
+pub fn generic_list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let v: Vec<&str> = names.into_iter().collect();
+    if v.is_empty() {
+        String::new()
+    } else {
+        format!("<{}>", v.join(", "))
+    }
+}
+
 impl FunctionType {
     /// Render only the returns: `string`, `(string, error?)`, `()`.
     pub fn fmt_returns(&self, f: &mut impl Write) -> fmt::Result {

@@ -12,6 +12,7 @@ use super::{ident, span, Walker};
 use crate::diagnostic::Diagnostic;
 
 /// The value flowing through a suffix chain.
+#[derive(Clone)]
 struct Cur {
     ty: Type,
     /// Dotted description for messages (`json.decode`, `db:query`).
@@ -22,7 +23,34 @@ struct Cur {
     dot_method: Option<(String, Type)>,
 }
 
+impl Cur {
+    /// A value of unknown type reached through `path`.
+    fn unknown(path: String) -> Cur {
+        Cur {
+            ty: Type::Any,
+            path,
+            strict: false,
+            dot_method: None,
+        }
+    }
+}
+
 impl Walker<'_> {
+    /// `E0004`/`E0022` for a member the receiver's type does not have.
+    fn missing_member(
+        &mut self,
+        code: &'static str,
+        sp: std::ops::Range<u32>,
+        message: String,
+        suggestion: Option<String>,
+    ) {
+        let mut d = Diagnostic::new(code, self.file, sp, message);
+        if let Some(s) = suggestion {
+            d = d.with_help(format!("did you mean `{s}`?"));
+        }
+        self.report(d);
+    }
+
     /// Type all values of a call statement or expression.
     pub(super) fn call(&mut self, c: &FunctionCall) -> Vec<Type> {
         let suffixes: Vec<&Suffix> = c.suffixes().collect();
@@ -78,12 +106,7 @@ impl Walker<'_> {
                     dot_method: None,
                 }
             }
-            _ => Cur {
-                ty: Type::Any,
-                path: "?".into(),
-                strict: false,
-                dot_method: None,
-            },
+            _ => Cur::unknown("?".into()),
         };
         if let Prefix::Name(t) = prefix {
             if ident(t) == "wraith" && self.env.kind.is_twin() {
@@ -169,29 +192,11 @@ impl Walker<'_> {
                             } else {
                                 ("E0004", "field")
                             };
-                            let mut d = Diagnostic::new(
-                                code,
-                                self.file,
-                                span(mc.name()),
-                                format!("no {what} `{name}` on {owner}"),
-                            );
-                            if let Some(s) = suggestion {
-                                d = d.with_help(format!("did you mean `{s}`?"));
-                            }
-                            self.report(d);
-                            Cur {
-                                ty: Type::Any,
-                                path,
-                                strict: false,
-                                dot_method: None,
-                            }
+                            let message = format!("no {what} `{name}` on {owner}");
+                            self.missing_member(code, span(mc.name()), message, suggestion);
+                            Cur::unknown(path)
                         }
-                        Lookup::Unknown => Cur {
-                            ty: Type::Any,
-                            path,
-                            strict: false,
-                            dot_method: None,
-                        },
+                        Lookup::Unknown => Cur::unknown(path),
                     };
                     values = self.call_value(&callee, mc.args(), true, &recv);
                     cur = Cur {
@@ -203,12 +208,7 @@ impl Walker<'_> {
                 }
                 _ => {
                     values = vec![Type::Any];
-                    cur = Cur {
-                        ty: Type::Any,
-                        path: cur.path.clone(),
-                        strict: false,
-                        dot_method: None,
-                    };
+                    cur = Cur::unknown(cur.path.clone());
                 }
             }
             if !matches!(s, Suffix::Call(_)) {
@@ -241,30 +241,14 @@ impl Walker<'_> {
             Lookup::Missing {
                 owner, suggestion, ..
             } => {
-                let mut d = Diagnostic::new(
-                    "E0004",
-                    self.file,
-                    sp,
-                    format!("no field `{name}` in {owner}"),
-                );
-                if let Some(s) = suggestion {
-                    d.message.push_str(&format!("; did you mean `{s}`?"));
-                    d = d.with_help(format!("did you mean `{s}`?"));
+                let mut message = format!("no field `{name}` in {owner}");
+                if let Some(s) = &suggestion {
+                    message.push_str(&format!("; did you mean `{s}`?"));
                 }
-                self.report(d);
-                Cur {
-                    ty: Type::Any,
-                    path,
-                    strict: false,
-                    dot_method: None,
-                }
+                self.missing_member("E0004", sp, message, suggestion);
+                Cur::unknown(path)
             }
-            Lookup::Unknown => Cur {
-                ty: Type::Any,
-                path,
-                strict: false,
-                dot_method: None,
-            },
+            Lookup::Unknown => Cur::unknown(path),
         }
     }
 

@@ -286,18 +286,8 @@ pub fn module_file(m: &Module) -> ExportFile {
             }
             TypeDef::Interface(i) => {
                 description(&mut out, &i.description);
-                let generics = if i.type_params.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "<{}>",
-                        i.type_params
-                            .iter()
-                            .map(|p| p.name.clone())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                };
+                let generics =
+                    crate::render::generic_list(i.type_params.iter().map(|p| p.name.as_str()));
                 let _ = writeln!(out, "---@class {class}{generics}");
                 for (fname, f) in &i.fields {
                     let opt = if f.optional { "?" } else { "" };

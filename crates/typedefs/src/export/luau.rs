@@ -161,11 +161,11 @@ pub fn module_file(m: &Module) -> ExportFile {
             TypeDef::Alias {
                 type_params, ty, ..
             } => {
-                let g = generics(type_params.iter().map(|p| p.name.as_str()));
+                let g = crate::render::generic_list(type_params.iter().map(|p| p.name.as_str()));
                 let _ = writeln!(out, "type {tname}{g} = {}\n", luau(ty, &tname));
             }
             TypeDef::Interface(i) => {
-                let g = generics(i.type_params.iter().map(|p| p.name.as_str()));
+                let g = crate::render::generic_list(i.type_params.iter().map(|p| p.name.as_str()));
                 let self_ty = format!("{tname}{g}");
                 let _ = writeln!(out, "type {self_ty} = {{");
                 for (fname, f) in &i.fields {
@@ -220,15 +220,6 @@ pub fn module_file(m: &Module) -> ExportFile {
     ExportFile {
         name: format!("{}.d.luau", m.name),
         text: out,
-    }
-}
-
-fn generics<'a>(names: impl Iterator<Item = &'a str>) -> String {
-    let v: Vec<&str> = names.collect();
-    if v.is_empty() {
-        String::new()
-    } else {
-        format!("<{}>", v.join(", "))
     }
 }
 
