@@ -9,14 +9,25 @@ use typedefs::{Lookup, ModuleSet, Type};
 fn signature(set: &ModuleSet, path: &str) -> String {
     if let Some((ty_path, method)) = path.split_once(':') {
         let (module, ty) = ty_path.split_once('.').expect("module.Type:method");
-        let m = set.get(module).unwrap_or_else(|| panic!("no module {module}"));
-        let Some(TypeDef::Interface(i)) = m.types.get(ty) else { panic!("no interface {ty_path}") };
-        let f = &i.methods.get(method).unwrap_or_else(|| panic!("no method {path}")).ty;
+        let m = set
+            .get(module)
+            .unwrap_or_else(|| panic!("no module {module}"));
+        let Some(TypeDef::Interface(i)) = m.types.get(ty) else {
+            panic!("no interface {ty_path}")
+        };
+        let f = &i
+            .methods
+            .get(method)
+            .unwrap_or_else(|| panic!("no method {path}"))
+            .ty;
         return Type::Function(f.clone()).to_string();
     }
     let mut parts = path.split('.');
     let module = parts.next().expect("module");
-    let mut ty = set.get(module).unwrap_or_else(|| panic!("no module {module}")).value_type();
+    let mut ty = set
+        .get(module)
+        .unwrap_or_else(|| panic!("no module {module}"))
+        .value_type();
     for p in parts {
         ty = match set.member(&ty, p, false, None) {
             Lookup::Found { ty, .. } => ty,
@@ -121,12 +132,15 @@ fn every_member_renders_and_reparses() {
         for def in m.types.values() {
             match def {
                 TypeDef::Alias { ty, .. } => tys.push(ty.clone()),
-                TypeDef::Interface(i) => tys.extend(i.methods.values().map(|x| Type::Function(x.ty.clone()))),
+                TypeDef::Interface(i) => {
+                    tys.extend(i.methods.values().map(|x| Type::Function(x.ty.clone())))
+                }
             }
         }
         for t in tys {
             let text = t.to_string();
-            let back = typedefs::parse_type_str(&text).unwrap_or_else(|e| panic!("{}: `{text}`: {e}", m.name));
+            let back = typedefs::parse_type_str(&text)
+                .unwrap_or_else(|e| panic!("{}: `{text}`: {e}", m.name));
             assert_eq!(back.to_string(), text, "{}", m.name);
         }
     }
