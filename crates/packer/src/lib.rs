@@ -1,0 +1,3 @@
+//! Packing Wippy projects: lowering of the Wippy dialect to Luau source ([`lower`]).
+
+pub mod lower;
