@@ -1,3 +1,4 @@
 //! Packing Wippy projects: lowering of the Wippy dialect to Luau source ([`lower`]).
 
 pub mod lower;
+pub mod wapp;

@@ -1,0 +1,214 @@
+//! Reading and verifying a `.wapp` archive: every length, offset and hash is checked before any
+//! content is returned; a damaged archive is an error naming what failed, never a panic.
+
+use std::collections::BTreeMap;
+
+use super::format::{sha256_hex, FrameInfo, Toc, Tree, FOOTER_SIZE, HEADER_SIZE, MAGIC, VERSION};
+use super::{Archive, PackedEntry, TreeResource};
+
+/// Why an archive was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WappError(pub String);
+
+impl std::fmt::Display for WappError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn err<T>(msg: impl Into<String>) -> Result<T, WappError> {
+    Err(WappError(msg.into()))
+}
+
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(a)
+}
+
+/// Largest decompressed frame or file accepted (protects against corrupted size fields).
+const MAX_UNCOMPRESSED: u64 = 1 << 30;
+
+fn decompress(what: &str, stored: &[u8], expected: u64) -> Result<Vec<u8>, WappError> {
+    if expected > MAX_UNCOMPRESSED {
+        return err(format!("{what}: declared size {expected} is too large"));
+    }
+    let out = zstd::bulk::decompress(stored, expected as usize)
+        .or_else(|e| err(format!("{what}: zstd: {e}")))?;
+    if out.len() as u64 != expected {
+        return err(format!(
+            "{what}: decompressed to {} bytes, expected {expected}",
+            out.len()
+        ));
+    }
+    Ok(out)
+}
+
+fn frame<'a>(
+    what: &str,
+    bytes: &'a [u8],
+    f: &FrameInfo,
+    data_end: usize,
+) -> Result<&'a [u8], WappError> {
+    let start = usize::try_from(f.offset).unwrap_or(usize::MAX);
+    let end = start.checked_add(usize::try_from(f.size).unwrap_or(usize::MAX));
+    match end {
+        Some(end) if start >= HEADER_SIZE && end <= data_end => {
+            let stored = &bytes[start..end];
+            if sha256_hex(stored) != f.hash {
+                return err(format!("{what}: SHA-256 mismatch"));
+            }
+            Ok(stored)
+        }
+        _ => err(format!(
+            "{what}: offset {} + size {} is outside the data section",
+            f.offset, f.size
+        )),
+    }
+}
+
+fn unpack<T: serde::de::DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T, WappError> {
+    rmp_serde::from_slice(bytes).or_else(|e| err(format!("{what}: bad msgpack: {e}")))
+}
+
+/// Parse and verify an archive.
+pub fn read(bytes: &[u8]) -> Result<Archive, WappError> {
+    if bytes.len() < HEADER_SIZE + FOOTER_SIZE {
+        return err(format!(
+            "truncated: {} bytes is smaller than header and footer",
+            bytes.len()
+        ));
+    }
+    if &bytes[..9] != MAGIC {
+        return err("not a .wapp archive (bad magic)");
+    }
+    if bytes[9] != VERSION {
+        return err(format!("unsupported .wapp version {}", bytes[9]));
+    }
+    if bytes[10..12] != [0, 0] || bytes[60..HEADER_SIZE].iter().any(|&b| b != 0) {
+        return err("header: unknown flags or non-zero reserved bytes");
+    }
+    let data_offset = u64_at(bytes, 12);
+    let data_size = u64_at(bytes, 20);
+    let footer = bytes.len() - FOOTER_SIZE;
+    let toc_offset = u64_at(bytes, footer);
+    let toc_size = u64_at(bytes, footer + 8);
+    if data_offset != HEADER_SIZE as u64
+        || toc_offset != data_offset.saturating_add(data_size)
+        || toc_offset.checked_add(toc_size) != Some(footer as u64)
+    {
+        return err("truncated or damaged: header and footer sizes disagree with the file length");
+    }
+    let data_end = toc_offset as usize;
+    {
+        use sha2::Digest;
+        if sha2::Sha256::digest(&bytes[HEADER_SIZE..data_end])[..] != bytes[28..60] {
+            return err("data section: SHA-256 mismatch");
+        }
+    }
+    let toc_bytes = zstd::decode_all(&bytes[data_end..footer])
+        .or_else(|e| err(format!("table of contents: zstd: {e}")))?;
+    let toc: Toc = unpack("table of contents", &toc_bytes)?;
+    let meta_bytes = decompress(
+        "metadata frame",
+        frame("metadata frame", bytes, &toc.metadata, data_end)?,
+        toc.metadata.uncomp_size,
+    )?;
+    let metadata: BTreeMap<String, serde_json::Value> = unpack("metadata frame", &meta_bytes)?;
+    let ent_bytes = decompress(
+        "entries frame",
+        frame("entries frame", bytes, &toc.entries, data_end)?,
+        toc.entries.uncomp_size,
+    )?;
+    let entries: Vec<PackedEntry> = unpack("entries frame", &ent_bytes)?;
+    let mut data_frames = Vec::new();
+    for (i, f) in toc.data_frames.iter().enumerate() {
+        let what = format!("data frame {i}");
+        let stored = frame(&what, bytes, f, data_end)?;
+        if f.uncomp_size != f.size {
+            return err(format!("{what}: size fields disagree"));
+        }
+        data_frames.push(stored);
+    }
+    let mut resources = Vec::new();
+    for r in &toc.resources {
+        let what = format!("resource {}", r.id);
+        let tree_bytes = decompress(
+            &what,
+            frame(&what, bytes, &r.frame, data_end)?,
+            r.frame.uncomp_size,
+        )?;
+        let tree: Tree = unpack(&what, &tree_bytes)?;
+        if tree.id != r.id
+            || tree.meta != r.meta
+            || r.kind != "tree"
+            || tree.files.len() as u64 != r.file_count
+            || tree.files.values().map(|f| f.size).sum::<u64>() != r.total_size
+        {
+            return err(format!(
+                "{what}: table of contents disagrees with the tree frame"
+            ));
+        }
+        let mut files = BTreeMap::new();
+        for (path, fe) in &tree.files {
+            let what = format!("file {}/{path}", r.id);
+            let slice = |frame: u64, off: u64, len: u64| -> Result<&[u8], WappError> {
+                let f = data_frames
+                    .get(frame as usize)
+                    .ok_or_else(|| WappError(format!("{what}: no data frame {frame}")))?;
+                let (s, e) = (off as usize, (off as usize).checked_add(len as usize));
+                match e {
+                    Some(e) if e <= f.len() => Ok(&f[s..e]),
+                    _ => err(format!("{what}: outside its data frame")),
+                }
+            };
+            let stored_len = fe.compressed_size.unwrap_or(fe.size);
+            let content = if fe.location.chunks.is_empty() {
+                let stored = slice(fe.location.frame, fe.location.offset, stored_len)?;
+                if fe.compressed {
+                    decompress(&what, stored, fe.size)?
+                } else {
+                    stored.to_vec()
+                }
+            } else {
+                // Chunks are stored back to back; each is a whole zstd frame (or raw).
+                let mut content = Vec::with_capacity(fe.size.min(MAX_UNCOMPRESSED) as usize);
+                for c in &fe.location.chunks {
+                    if c.offset != content.len() as u64 {
+                        return err(format!("{what}: chunks out of order"));
+                    }
+                    let f = data_frames
+                        .get(c.frame as usize)
+                        .ok_or_else(|| WappError(format!("{what}: no data frame {}", c.frame)))?;
+                    let rest = f
+                        .get(c.frame_offset as usize..)
+                        .ok_or_else(|| WappError(format!("{what}: chunk outside its frame")))?;
+                    if fe.compressed {
+                        let len = zstd::zstd_safe::find_frame_compressed_size(rest)
+                            .map_err(|_| WappError(format!("{what}: bad chunk")))?;
+                        content.extend(decompress(&what, &rest[..len], c.size)?);
+                    } else {
+                        content.extend_from_slice(rest.get(..c.size as usize).ok_or_else(
+                            || WappError(format!("{what}: chunk outside its frame")),
+                        )?);
+                    }
+                }
+                content
+            };
+            if content.len() as u64 != fe.size || sha256_hex(&content) != fe.hash {
+                return err(format!("{what}: content SHA-256 mismatch"));
+            }
+            files.insert(path.clone(), content);
+        }
+        resources.push(TreeResource {
+            id: r.id.clone(),
+            meta: r.meta.clone(),
+            files,
+        });
+    }
+    Ok(Archive {
+        metadata,
+        entries,
+        resources,
+    })
+}
