@@ -28,6 +28,9 @@ enum Command {
     Check(commands::check::CheckArgs),
     /// List, show and export the module manifests.
     Typedefs(commands::typedefs::TypedefsArgs),
+    /// Pack a project into a `.wapp` archive (Lua entries optionally as Luau bytecode), or
+    /// inspect, verify and unpack one.
+    Pack(commands::pack::PackArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => commands::check::run(&args),
         Command::Typedefs(args) => commands::typedefs::run(&args),
+        Command::Pack(args) => commands::pack::run(&args),
     };
     ExitCode::from(code)
 }

@@ -82,7 +82,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             return 2;
         }
     };
-    let report = check_project(project, &modules);
+    let report = check_project(&project, &modules);
     let level: Severity = args.level.into();
     let written = match args.format {
         Format::Json => {

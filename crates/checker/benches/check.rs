@@ -47,7 +47,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function(format!("project_{lines}_lines"), |b| {
         b.iter(|| {
             let project = checker::load_project(&dir).expect("load");
-            let report = checker::check_project(project, modules);
+            let report = checker::check_project(&project, modules);
             assert_eq!(
                 report
                     .diagnostics

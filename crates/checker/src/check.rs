@@ -65,7 +65,7 @@ struct Chunk {
 }
 
 /// Check a loaded project against `modules`.
-pub fn check_project(project: Project, modules: &ModuleSet) -> Report {
+pub fn check_project(project: &Project, modules: &ModuleSet) -> Report {
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(PARSE_STACK)
         .build();
@@ -75,9 +75,9 @@ pub fn check_project(project: Project, modules: &ModuleSet) -> Report {
     }
 }
 
-fn check_in_pool(project: Project, modules: &ModuleSet) -> Report {
+fn check_in_pool(project: &Project, modules: &ModuleSet) -> Report {
     let mut diagnostics = project.diagnostics.clone();
-    diagnostics.extend(unknown_modules(&project, modules));
+    diagnostics.extend(unknown_modules(project, modules));
     let entry_globals = modules.globals(Environment::Entry);
     let handler_globals = modules.globals(Environment::Handler);
     let mut stats = Stats::default();
@@ -166,7 +166,7 @@ fn check_in_pool(project: Project, modules: &ModuleSet) -> Report {
     diagnostics.retain(|d| seen.insert((d.file, d.span.clone(), d.code, d.message.clone())));
     diagnostics.sort_by(|a, b| (a.file, a.span.start, a.code).cmp(&(b.file, b.span.start, b.code)));
     Report {
-        files: project.files,
+        files: project.files.clone(),
         diagnostics,
         total_entries,
         stats,

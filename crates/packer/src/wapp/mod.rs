@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use format::sha256_hex;
 pub use reader::{read, WappError};
 pub use writer::write;
 

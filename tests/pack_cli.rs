@@ -1,0 +1,163 @@
+//! End-to-end: `wippy pack` writes archives that `inspect`, `verify` and `unpack` read back.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn wippy(args: &[&str], epoch: Option<&str>) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wippy"));
+    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
+    match epoch {
+        Some(e) => cmd.env("SOURCE_DATE_EPOCH", e),
+        None => cmd.env_remove("SOURCE_DATE_EPOCH"),
+    };
+    let out = cmd.output().expect("run wippy");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wippy-pack-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    dir
+}
+
+#[test]
+fn pack_inspect_verify_unpack_round_trip() {
+    let dir = tmp("roundtrip");
+    let out = dir.join("app.wapp");
+    let o = out.to_string_lossy().into_owned();
+    let (code, stdout, stderr) = wippy(
+        &[
+            "pack",
+            &o,
+            "examples/app",
+            "--bytecode",
+            "app.lib:**",
+            "--bytecode",
+            "greet",
+            "--meta",
+            "release=7",
+        ],
+        Some("1700000000"),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("4 as bytecode"), "{stdout}");
+    let (code, stdout, _) = wippy(&["pack", "inspect", &o], None);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("app:greet  function.lua.bc"), "{stdout}");
+    assert!(
+        stdout.contains("app.api:create_user  function.lua  "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("packed_at: \"2023-11-14T22:13:20Z\""),
+        "{stdout}"
+    );
+    assert!(stdout.contains("release: 7"), "{stdout}");
+    assert!(stdout.contains("wippy.luau_version"), "{stdout}");
+    let (code, stdout, _) = wippy(&["pack", "verify", &o], None);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("ok:"), "{stdout}");
+    let unpacked = dir.join("unpacked");
+    let (code, _, stderr) = wippy(&["pack", "unpack", &o, &unpacked.to_string_lossy()], None);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(unpacked.join("app/_index.yaml").is_file());
+    assert!(
+        unpacked.join("app.api/create_user.lua").is_file(),
+        "sources of non-bytecode entries come back"
+    );
+    assert!(unpacked
+        .join("_resources/internal_lua.bytecode/app/greet.luac")
+        .is_file());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn same_project_and_epoch_give_identical_archives() {
+    let dir = tmp("repro");
+    let (a, b) = (dir.join("a.wapp"), dir.join("b.wapp"));
+    for p in [&a, &b] {
+        let (code, _, stderr) = wippy(
+            &[
+                "pack",
+                &p.to_string_lossy(),
+                "examples/app",
+                "--bytecode",
+                "**",
+            ],
+            Some("1234567890"),
+        );
+        assert_eq!(code, 0, "{stderr}");
+    }
+    assert_eq!(std::fs::read(&a).expect("a"), std::fs::read(&b).expect("b"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn damaged_archives_are_refused_with_a_reason() {
+    let dir = tmp("damaged");
+    let p = dir.join("x.wapp");
+    let (code, _, _) = wippy(
+        &[
+            "pack",
+            &p.to_string_lossy(),
+            "examples/app",
+            "--bytecode",
+            "**",
+        ],
+        Some("1"),
+    );
+    assert_eq!(code, 0);
+    let mut bytes = std::fs::read(&p).expect("read");
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    std::fs::write(&p, &bytes).expect("write");
+    let (code, _, stderr) = wippy(&["pack", "verify", &p.to_string_lossy()], None);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("SHA-256 mismatch"), "{stderr}");
+    std::fs::write(&p, &bytes[..100]).expect("write");
+    let (code, _, stderr) = wippy(&["pack", "inspect", &p.to_string_lossy()], None);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("truncated"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn check_errors_stop_the_pack() {
+    let dir = tmp("broken");
+    let p = dir.join("b.wapp");
+    let (code, _, stderr) = wippy(
+        &[
+            "pack",
+            &p.to_string_lossy(),
+            "examples/broken",
+            "--bytecode",
+            "**",
+        ],
+        Some("1"),
+    );
+    assert_eq!(code, 1);
+    assert!(stderr.contains("nothing was packed"), "{stderr}");
+    assert!(!p.exists());
+    let (code, _, stderr) = wippy(
+        &[
+            "pack",
+            &p.to_string_lossy(),
+            "examples/broken",
+            "--bytecode",
+            "**",
+            "--no-check",
+        ],
+        Some("1"),
+    );
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("_index.yaml:13:11") && stderr.contains("no readable source"),
+        "pack errors carry a position: {stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
