@@ -59,8 +59,14 @@ fn pack_inspect_verify_unpack_round_trip() {
     );
     assert!(stdout.contains("release: 7"), "{stdout}");
     assert!(stdout.contains("wippy.luau_version"), "{stdout}");
-    assert!(stdout.contains("app.web:assets  2 files"), "fs.directory contents travel: {stdout}");
-    assert!(stdout.contains("app.web:greeting_page  template.jet  26 B source"), "templates carry their text: {stdout}");
+    assert!(
+        stdout.contains("app.web:assets  2 files"),
+        "fs.directory contents travel: {stdout}"
+    );
+    assert!(
+        stdout.contains("app.web:greeting_page  template.jet  26 B source"),
+        "templates carry their text: {stdout}"
+    );
     let (code, stdout, _) = wippy(&["pack", "verify", &o], None);
     assert_eq!(code, 0);
     assert!(stdout.starts_with("ok:"), "{stdout}");

@@ -8,7 +8,6 @@ use checker::output::{to_json, write_text};
 use checker::{check_project, load_project, Severity};
 use clap::{Args, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
-use typedefs::ModuleSet;
 
 /// Arguments of `wippy check`.
 #[derive(Args)]
@@ -63,17 +62,9 @@ impl From<Level> for Severity {
 /// Run the check; returns the exit code (0 clean, 1 errors, 2 usage or I/O failure).
 pub fn run(args: &CheckArgs) -> u8 {
     let started = Instant::now();
-    let modules = match &args.typedefs {
-        None => ModuleSet::bundled().clone(),
-        Some(dir) => match ModuleSet::with_user_dir(dir) {
-            Ok(m) => m,
-            Err(errors) => {
-                for e in errors {
-                    eprintln!("error: {e}");
-                }
-                return 2;
-            }
-        },
+    let modules = match super::load_modules(args.typedefs.as_ref()) {
+        Ok(m) => m,
+        Err(code) => return code,
     };
     let project = match load_project(&args.path) {
         Ok(p) => p,

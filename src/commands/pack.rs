@@ -9,7 +9,6 @@ use clap::{Args, Subcommand};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use packer::pack::{pack, PackOptions};
 use packer::wapp::{read, write};
-use typedefs::ModuleSet;
 
 /// Arguments of `wippy pack`.
 #[derive(Args)]
@@ -185,15 +184,9 @@ fn create(args: &PackArgs) -> u8 {
         }
     };
     if !args.no_check {
-        let modules = match &args.typedefs {
-            None => ModuleSet::bundled().clone(),
-            Some(dir) => match ModuleSet::with_user_dir(dir) {
-                Ok(m) => m,
-                Err(errors) => {
-                    errors.iter().for_each(|e| eprintln!("error: {e}"));
-                    return 2;
-                }
-            },
+        let modules = match super::load_modules(args.typedefs.as_ref()) {
+            Ok(m) => m,
+            Err(code) => return code,
         };
         let report = check_project(&project, &modules);
         if report

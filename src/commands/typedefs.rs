@@ -51,15 +51,9 @@ enum ExportFormat {
 
 /// Run the subcommand; returns the exit code.
 pub fn run(args: &TypedefsArgs) -> u8 {
-    let set = match &args.typedefs {
-        None => ModuleSet::bundled().clone(),
-        Some(dir) => match ModuleSet::with_user_dir(dir) {
-            Ok(s) => s,
-            Err(errors) => {
-                errors.iter().for_each(|e| eprintln!("error: {e}"));
-                return 2;
-            }
-        },
+    let set = match super::load_modules(args.typedefs.as_ref()) {
+        Ok(m) => m,
+        Err(code) => return code,
     };
     let result = match &args.command {
         TypedefsCommand::List => list(&set),
