@@ -31,6 +31,8 @@ enum Command {
     /// Pack a project into a `.wapp` archive (Lua entries optionally as Luau bytecode), or
     /// inspect, verify and unpack one.
     Pack(commands::pack::PackArgs),
+    /// Run a function entry of a project or a `.wapp` pack with the bundled Luau runtime.
+    Run(commands::run::RunArgs),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(&args),
         Command::Typedefs(args) => commands::typedefs::run(&args),
         Command::Pack(args) => commands::pack::run(&args),
+        Command::Run(args) => commands::run::run(&args),
     };
     ExitCode::from(code)
 }

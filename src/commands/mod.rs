@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod pack;
+pub mod run;
 pub mod typedefs;
 
 use std::path::PathBuf;

@@ -1,0 +1,159 @@
+//! The `errors` global: structured errors with a kind, message, retryable flag and details
+//! (wippy-facts §1.1; docs `en/lua/core/errors.md`).
+
+use mlua::{Lua, MultiValue, Table, Value};
+
+/// Error kinds.
+pub const KINDS: &[&str] = &[
+    "NOT_FOUND",
+    "ALREADY_EXISTS",
+    "INVALID",
+    "PERMISSION_DENIED",
+    "UNAVAILABLE",
+    "INTERNAL",
+    "CANCELED",
+    "CONFLICT",
+    "TIMEOUT",
+    "RATE_LIMITED",
+    "UNKNOWN",
+];
+
+/// A structured error value: a table with methods `kind()`, `message()`, `retryable()`,
+/// `details()`, `stack()` and `__tostring`.
+pub fn new_error(lua: &Lua, kind: &str, message: &str) -> mlua::Result<Table> {
+    let e = lua.create_table()?;
+    e.raw_set("__kind", kind)?;
+    e.raw_set("__message", message)?;
+    e.raw_set("__retryable", false)?;
+    e.set_metatable(Some(error_meta(lua)?))?;
+    Ok(e)
+}
+
+fn error_meta(lua: &Lua) -> mlua::Result<Table> {
+    if let Ok(t) = lua.named_registry_value::<Table>("wippy.error_meta") {
+        return Ok(t);
+    }
+    let methods = lua.create_table()?;
+    methods.set(
+        "kind",
+        lua.create_function(|_, e: Table| e.raw_get::<Value>("__kind"))?,
+    )?;
+    methods.set(
+        "message",
+        lua.create_function(|_, e: Table| e.raw_get::<Value>("__message"))?,
+    )?;
+    methods.set(
+        "retryable",
+        lua.create_function(|_, e: Table| e.raw_get::<Value>("__retryable"))?,
+    )?;
+    methods.set(
+        "details",
+        lua.create_function(|lua, e: Table| match e.raw_get::<Value>("__details")? {
+            Value::Nil => Ok(Value::Table(lua.create_table()?)),
+            v => Ok(v),
+        })?,
+    )?;
+    methods.set("stack", lua.create_function(|_, _e: Table| Ok(""))?)?;
+    let meta = lua.create_table()?;
+    meta.set("__index", methods)?;
+    meta.set(
+        "__tostring",
+        lua.create_function(|_, e: Table| {
+            Ok(e.raw_get::<String>("__message").unwrap_or_default())
+        })?,
+    )?;
+    lua.set_named_registry_value("wippy.error_meta", meta.clone())?;
+    Ok(meta)
+}
+
+/// `(nil, error)` for a failed module call.
+pub fn fail(lua: &Lua, kind: &str, message: impl AsRef<str>) -> mlua::Result<MultiValue> {
+    Ok(MultiValue::from_iter([
+        Value::Nil,
+        Value::Table(new_error(lua, kind, message.as_ref())?),
+    ]))
+}
+
+/// The `errors` module table.
+pub fn module(lua: &Lua) -> mlua::Result<Table> {
+    let t = lua.create_table()?;
+    for k in KINDS {
+        t.set(*k, *k)?;
+    }
+    t.set(
+        "new",
+        lua.create_function(|lua, spec: Value| {
+            let e = match spec {
+                Value::Table(s) => {
+                    let e = new_error(
+                        lua,
+                        &s.get::<Option<String>>("kind")?
+                            .unwrap_or_else(|| "UNKNOWN".into()),
+                        &s.get::<Option<String>>("message")?.unwrap_or_default(),
+                    )?;
+                    e.raw_set(
+                        "__retryable",
+                        s.get::<Option<bool>>("retryable")?.unwrap_or(false),
+                    )?;
+                    e.raw_set("__details", s.get::<Value>("details")?)?;
+                    e
+                }
+                other => new_error(
+                    lua,
+                    "UNKNOWN",
+                    &lua.coerce_string(other)?
+                        .map(|s| s.to_string_lossy())
+                        .unwrap_or_default(),
+                )?,
+            };
+            Ok(e)
+        })?,
+    )?;
+    t.set(
+        "wrap",
+        lua.create_function(|lua, (err, msg): (Value, String)| {
+            let (kind, inner) = describe(lua, &err)?;
+            let e = new_error(lua, &kind, &format!("{msg}: {inner}"))?;
+            e.raw_set("__cause", err)?;
+            Ok(e)
+        })?,
+    )?;
+    t.set(
+        "is",
+        lua.create_function(|lua, (err, kind): (Value, String)| {
+            let mut cur = err;
+            for _ in 0..32 {
+                let Value::Table(t) = &cur else {
+                    return Ok(false);
+                };
+                if describe(lua, &cur)?.0 == kind {
+                    return Ok(true);
+                }
+                cur = t.raw_get("__cause")?;
+            }
+            Ok(false)
+        })?,
+    )?;
+    t.set(
+        "call_stack",
+        lua.create_function(|_, _e: Value| Ok(Value::Nil))?,
+    )?;
+    Ok(t)
+}
+
+fn describe(lua: &Lua, err: &Value) -> mlua::Result<(String, String)> {
+    Ok(match err {
+        Value::Table(t) => (
+            t.raw_get::<Option<String>>("__kind")?
+                .unwrap_or_else(|| "UNKNOWN".into()),
+            t.raw_get::<Option<String>>("__message")?
+                .unwrap_or_default(),
+        ),
+        other => (
+            "UNKNOWN".into(),
+            lua.coerce_string(other.clone())?
+                .map(|s| s.to_string_lossy())
+                .unwrap_or_default(),
+        ),
+    })
+}

@@ -1,0 +1,61 @@
+//! One runtime, many calls: globals written by one call are invisible to the next, and base
+//! globals cannot be overwritten.
+
+use runtime::program::{EntryCode, Program};
+use runtime::Runtime;
+
+fn program(src: &str) -> Program {
+    let lowered = packer::lower::lower(src).expect("lower");
+    let bytecode = packer::compile::compile(&lowered).map_err(|e| runtime::ProgramError(e.0));
+    let mut p = Program::default();
+    p.entries.insert(
+        "t:f".into(),
+        EntryCode {
+            id: "t:f".into(),
+            kind: "function.lua".into(),
+            method: Some("main".into()),
+            modules: vec!["json".into()],
+            imports: Default::default(),
+            bytecode,
+            chunk_name: "f.lua".into(),
+        },
+    );
+    p
+}
+
+#[test]
+fn calls_are_isolated() {
+    let rt = Runtime::new(program("counter = (counter or 0) + 1\nreturn { main = function() string = 5; return counter, type(string) end }\n")).expect("runtime");
+    for _ in 0..3 {
+        let out = rt.call("t:f", &[]).expect("call");
+        assert_eq!(out, vec![serde_json::json!(1), serde_json::json!("number")]);
+    }
+    // The base `string` library is untouched by the writes above.
+    let rt2 = Runtime::new(program(
+        "return { main = function() return string.upper(\"x\") end }\n",
+    ))
+    .expect("runtime");
+    assert_eq!(
+        rt2.call("t:f", &[]).expect("call"),
+        vec![serde_json::json!("X")]
+    );
+}
+
+#[test]
+fn json_round_trips_and_errors_are_values() {
+    let rt = Runtime::new(program("return { main = function(s) local v, err = json.decode(s) if err then return nil, err:message(), err:kind() end return json.encode(v) end }\n")).expect("runtime");
+    assert_eq!(
+        rt.call("t:f", &[serde_json::json!("{\"a\":[1,2]}")])
+            .expect("call"),
+        vec![serde_json::json!("{\"a\":[1,2]}"), serde_json::Value::Null]
+    );
+    let out = rt.call("t:f", &[serde_json::json!("{bad")]).expect("call");
+    assert_eq!(out[0], serde_json::Value::Null);
+    assert!(
+        out[1]
+            .as_str()
+            .is_some_and(|m| m.starts_with("json.decode")),
+        "{out:?}"
+    );
+    assert_eq!(out[2], serde_json::json!("INVALID"));
+}

@@ -1,0 +1,81 @@
+//! `wippy run TARGET ENTRY [--args JSON]`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use runtime::{Program, Runtime};
+
+/// Arguments of `wippy run`.
+#[derive(Args)]
+pub struct RunArgs {
+    /// A project directory or a `.wapp` archive.
+    pub target: PathBuf,
+    /// The entry to call, `ns:name` (a function.lua or function.lua.bc entry).
+    pub entry: String,
+    /// Arguments as JSON: an array is the positional arguments, anything else one argument.
+    #[arg(long, default_value = "[]")]
+    pub args: String,
+}
+
+/// Run the entry; prints each returned value as one line of JSON. Exit 1 on a Lua error, 2 on
+/// usage or load failures.
+pub fn run(args: &RunArgs) -> u8 {
+    let call_args = match serde_json::from_str::<serde_json::Value>(&args.args) {
+        Ok(serde_json::Value::Array(a)) => a,
+        Ok(v) => vec![v],
+        Err(e) => {
+            eprintln!("error: --args is not JSON: {e}");
+            return 2;
+        }
+    };
+    let program = if args.target.extension().is_some_and(|e| e == "wapp") {
+        let bytes = match std::fs::read(&args.target) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: {}: {e}", args.target.display());
+                return 2;
+            }
+        };
+        match packer::wapp::read(&bytes) {
+            Ok(a) => Program::from_archive(&a),
+            Err(e) => {
+                eprintln!("error: {}: {e}", args.target.display());
+                return 1;
+            }
+        }
+    } else {
+        match checker::load_project(&args.target) {
+            Ok(p) => Program::from_project(&p),
+            Err(e) => {
+                eprintln!("error: cannot load project: {e}");
+                return 2;
+            }
+        }
+    };
+    let program = match program {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    let rt = match Runtime::new(program) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: starting the runtime: {e}");
+            return 2;
+        }
+    };
+    match rt.call(&args.entry, &call_args) {
+        Ok(values) => {
+            for v in values {
+                println!("{v}");
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}

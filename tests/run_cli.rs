@@ -1,0 +1,134 @@
+//! End-to-end: `wippy run` from source and from a pack gives the same results; errors give a
+//! message and exit code 1.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn wippy(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_wippy"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("SOURCE_DATE_EPOCH", "1")
+        .output()
+        .expect("run wippy");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wippy-run-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    dir
+}
+
+#[test]
+fn source_and_pack_agree() {
+    let dir = tmp("agree");
+    let pack = dir.join("app.wapp");
+    let p = pack.to_string_lossy().into_owned();
+    let (code, _, err) = wippy(&["pack", &p, "examples/app", "--bytecode", "**"]);
+    assert_eq!(code, 0, "{err}");
+    let cases: [(&str, &str, &str); 3] = [
+        (
+            "app:greet",
+            r#"["Ada", true]"#,
+            "{\"greeting\":\"Hello, Ada!\",\"length\":11}\n",
+        ),
+        (
+            "app.api:order_total",
+            r#"["[{\"price\": 2.5, \"qty\": 2}, {\"price\": 1}]"]"#,
+            "{\"display\":\"6.00 EUR\",\"total\":6}\n",
+        ),
+        ("app.tests:strings_test", "[]", "true\n"),
+    ];
+    for (entry, args, first) in cases {
+        let (c1, from_source, e1) = wippy(&["run", "examples/app", entry, "--args", args]);
+        let (c2, from_pack, e2) = wippy(&["run", &p, entry, "--args", args]);
+        assert_eq!((c1, c2), (0, 0), "{entry}: {e1} {e2}");
+        assert_eq!(from_source, from_pack, "{entry}");
+        assert!(from_source.starts_with(first), "{entry}: {from_source}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn project(name: &str, lua: &str, extra: &str) -> PathBuf {
+    let dir = tmp(name);
+    std::fs::write(dir.join("_index.yaml"), format!("namespace: t\nentries:\n  - name: f\n    kind: function.lua\n    source: file://f.lua\n    method: main\n{extra}")).expect("yaml");
+    std::fs::write(dir.join("f.lua"), lua).expect("lua");
+    dir
+}
+
+#[test]
+fn errors_have_messages_positions_and_exit_1() {
+    let d = project(
+        "rt",
+        "local function main()\n  local t = nil\n  return t.x\nend\nreturn { main = main }\n",
+        "",
+    );
+    let (code, _, err) = wippy(&["run", &d.to_string_lossy(), "t:f"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("f.lua:3:"),
+        "traceback points at the original line: {err}"
+    );
+    let d = project(
+        "req",
+        "local json = require(\"json\")\nreturn { main = function() return json.encode({}) end }\n",
+        "",
+    );
+    let (code, _, err) = wippy(&["run", &d.to_string_lossy(), "t:f"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("require(\"json\") is not declared") && err.contains("t:f"),
+        "{err}"
+    );
+    let d = project("ok", "local json = require(\"json\")\nreturn { main = function(x) return json.encode({ x = x }) end }\n", "    modules: [json]\n");
+    let (code, out, err) = wippy(&["run", &d.to_string_lossy(), "t:f", "--args", "[5]"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().next(), Some("\"{\\\"x\\\":5}\""));
+    let d = project("nomethod", "return { other = function() end }\n", "");
+    let (code, _, err) = wippy(&["run", &d.to_string_lossy(), "t:f"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("method `main` is not exported"), "{err}");
+    let (code, _, err) = wippy(&["run", "examples/app", "app:nope"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no Lua entry `app:nope`"), "{err}");
+}
+
+#[test]
+fn globals_of_one_call_do_not_leak_into_the_next() {
+    // Two calls in one runtime are covered by the runtime's unit tests; here the sandbox: no io.
+    let d = project(
+        "sandbox",
+        "return { main = function() return type(io), type(os.execute), type(debug.getinfo) end }\n",
+        "",
+    );
+    let (code, out, err) = wippy(&["run", &d.to_string_lossy(), "t:f"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "\"nil\"\n\"nil\"\n\"nil\"\n");
+}
+
+#[test]
+fn corrupted_pack_is_refused() {
+    let dir = tmp("corrupt");
+    let pack = dir.join("x.wapp");
+    let (code, _, _) = wippy(&[
+        "pack",
+        &pack.to_string_lossy(),
+        "examples/app",
+        "--bytecode",
+        "**",
+    ]);
+    assert_eq!(code, 0);
+    let mut bytes = std::fs::read(&pack).expect("read");
+    let n = bytes.len() / 3;
+    bytes[n] ^= 1;
+    std::fs::write(&pack, bytes).expect("write");
+    let (code, _, err) = wippy(&["run", &pack.to_string_lossy(), "app:greet"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("SHA-256"), "{err}");
+}
