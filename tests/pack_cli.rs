@@ -169,3 +169,22 @@ fn check_errors_stop_the_pack() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn exclude_ns_and_reserved_meta() {
+    let dir = tmp("exclude");
+    let p = dir.join("e.wapp");
+    let o = p.to_string_lossy().into_owned();
+    let (code, _, err) = wippy(&["pack", &o, "examples/app", "--exclude-ns", "app.tests", "--exclude-ns", "app.web"], Some("1"));
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = wippy(&["pack", "inspect", &o], None);
+    assert!(!out.contains("app.tests:") && !out.contains("app.web:"), "{out}");
+    assert!(out.contains("app.lib:strings  library.lua  "), "{out}");
+    let (code, _, err) = wippy(&["pack", &o, "examples/app", "--meta", "wippy.version=9"], Some("1"));
+    assert_eq!(code, 1);
+    assert!(err.contains("reserved"), "{err}");
+    let (code, _, err) = wippy(&["pack", &o, "examples/app", "--meta", "novalue"], Some("1"));
+    assert_eq!(code, 2);
+    assert!(err.contains("key=value"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
