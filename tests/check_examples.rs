@@ -3,21 +3,11 @@
 //! `examples/broken/expected.txt` lists, one per line, every diagnostic `wippy check` must report
 //! on `examples/broken` as `file:line:column CODE`; the clean examples must have no error.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn wippy(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_wippy"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run wippy");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::wippy;
+
+use std::path::Path;
 
 fn json_check(path: &str) -> (i32, serde_json::Value) {
     let (code, stdout, stderr) = wippy(&["check", path, "--format", "json", "--level", "hint"]);

@@ -1,29 +1,8 @@
 //! End-to-end: `wippy pack` writes archives that `inspect`, `verify` and `unpack` read back.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
-fn wippy(args: &[&str], epoch: Option<&str>) -> (i32, String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wippy"));
-    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
-    match epoch {
-        Some(e) => cmd.env("SOURCE_DATE_EPOCH", e),
-        None => cmd.env_remove("SOURCE_DATE_EPOCH"),
-    };
-    let out = cmd.output().expect("run wippy");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("wippy-pack-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    dir
-}
+use common::{tmp, wippy_env as wippy};
 
 #[test]
 fn pack_inspect_verify_unpack_round_trip() {
@@ -175,15 +154,35 @@ fn exclude_ns_and_reserved_meta() {
     let dir = tmp("exclude");
     let p = dir.join("e.wapp");
     let o = p.to_string_lossy().into_owned();
-    let (code, _, err) = wippy(&["pack", &o, "examples/app", "--exclude-ns", "app.tests", "--exclude-ns", "app.web"], Some("1"));
+    let (code, _, err) = wippy(
+        &[
+            "pack",
+            &o,
+            "examples/app",
+            "--exclude-ns",
+            "app.tests",
+            "--exclude-ns",
+            "app.web",
+        ],
+        Some("1"),
+    );
     assert_eq!(code, 0, "{err}");
     let (_, out, _) = wippy(&["pack", "inspect", &o], None);
-    assert!(!out.contains("app.tests:") && !out.contains("app.web:"), "{out}");
+    assert!(
+        !out.contains("app.tests:") && !out.contains("app.web:"),
+        "{out}"
+    );
     assert!(out.contains("app.lib:strings  library.lua  "), "{out}");
-    let (code, _, err) = wippy(&["pack", &o, "examples/app", "--meta", "wippy.version=9"], Some("1"));
+    let (code, _, err) = wippy(
+        &["pack", &o, "examples/app", "--meta", "wippy.version=9"],
+        Some("1"),
+    );
     assert_eq!(code, 1);
     assert!(err.contains("reserved"), "{err}");
-    let (code, _, err) = wippy(&["pack", &o, "examples/app", "--meta", "novalue"], Some("1"));
+    let (code, _, err) = wippy(
+        &["pack", &o, "examples/app", "--meta", "novalue"],
+        Some("1"),
+    );
     assert_eq!(code, 2);
     assert!(err.contains("key=value"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);

@@ -1,29 +1,11 @@
 //! End-to-end: `wippy run` from source and from a pack gives the same results; errors give a
 //! message and exit code 1.
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::Command;
 
-fn wippy(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_wippy"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("SOURCE_DATE_EPOCH", "1")
-        .output()
-        .expect("run wippy");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("wippy-run-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    dir
-}
+use common::{tmp, wippy};
 
 #[test]
 fn source_and_pack_agree() {

@@ -1,18 +1,8 @@
 //! End-to-end: `wippy typedefs list|show|export`.
 
-use std::process::Command;
+mod common;
 
-fn wippy(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_wippy"))
-        .args(args)
-        .output()
-        .expect("run wippy");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::wippy;
 
 #[test]
 fn list_shows_every_module_with_counts() {
