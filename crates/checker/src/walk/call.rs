@@ -37,13 +37,22 @@ impl Cur {
 
 impl Walker<'_> {
     /// `E0004`/`E0022` for a member the receiver's type does not have.
+    /// Not reported while probing (then recorded) or inside a block its condition probed.
     fn missing_member(
         &mut self,
         code: &'static str,
         sp: std::ops::Range<u32>,
         message: String,
         suggestion: Option<String>,
+        key: (String, String),
     ) {
+        if self.probing > 0 {
+            self.probed.push(key);
+            return;
+        }
+        if self.guards.contains(&key) {
+            return;
+        }
         let mut d = Diagnostic::new(code, self.file, sp, message);
         if let Some(s) = suggestion {
             d = d.with_help(format!("did you mean `{s}`?"));
@@ -193,7 +202,13 @@ impl Walker<'_> {
                                 ("E0004", "field")
                             };
                             let message = format!("no {what} `{name}` on {owner}");
-                            self.missing_member(code, span(mc.name()), message, suggestion);
+                            self.missing_member(
+                                code,
+                                span(mc.name()),
+                                message,
+                                suggestion,
+                                (cur.path.clone(), name.clone()),
+                            );
                             Cur::unknown(path)
                         }
                         Lookup::Unknown => Cur::unknown(path),
@@ -245,7 +260,8 @@ impl Walker<'_> {
                 if let Some(s) = &suggestion {
                     message.push_str(&format!("; did you mean `{s}`?"));
                 }
-                self.missing_member("E0004", sp, message, suggestion);
+                let key = (cur.path.clone(), name.clone());
+                self.missing_member("E0004", sp, message, suggestion, key);
                 Cur::unknown(path)
             }
             Lookup::Unknown => Cur::unknown(path),
@@ -264,6 +280,9 @@ impl Walker<'_> {
             FunctionArgs::Parentheses { arguments, .. } => arguments.iter().collect(),
             _ => Vec::new(),
         };
+        // `type(x.m)` tests for a member's presence.
+        let probe = callee.path == "type";
+        self.probing += u32::from(probe);
         let mut arg_types: Vec<Type> = match args {
             FunctionArgs::Parentheses { arguments, .. } => {
                 arguments.iter().map(|e| self.expr(e)).collect()
@@ -272,6 +291,7 @@ impl Walker<'_> {
             FunctionArgs::TableConstructor(t) => vec![self.table(t)],
             _ => Vec::new(),
         };
+        self.probing -= u32::from(probe);
         let last_multi = arg_exprs.last().is_some_and(|e| is_multi(e));
         // A local table handed to a function may get fields we cannot see.
         for e in &arg_exprs {

@@ -59,7 +59,10 @@ impl Walker<'_> {
             }),
             Expression::Parentheses { expression, .. } => one(self.expr(expression)),
             Expression::UnaryOperator { unop, expression } => {
+                let probe = matches!(unop, UnOp::Not(_));
+                self.probing += u32::from(probe);
                 let t = self.expr(expression);
+                self.probing -= u32::from(probe);
                 one(match unop {
                     UnOp::Not(_) => Type::Boolean,
                     UnOp::Hash(_) => Type::Integer,
@@ -72,8 +75,14 @@ impl Walker<'_> {
                 })
             }
             Expression::BinaryOperator { lhs, binop, rhs } => {
+                let probe = matches!(
+                    binop,
+                    BinOp::And(_) | BinOp::Or(_) | BinOp::TwoEqual(_) | BinOp::TildeEqual(_)
+                );
+                self.probing += u32::from(probe);
                 let l = self.expr(lhs);
                 let r = self.expr(rhs);
+                self.probing -= u32::from(probe);
                 one(binary(binop, &l, &r))
             }
             Expression::Function(f) => one(self.function_body(f.body(), None)),

@@ -66,6 +66,13 @@ pub(crate) struct Walker<'a> {
     diags: Vec<Diagnostic>,
     exports: Option<Type>,
     g_writes: Vec<String>,
+    /// Inside a presence test (`if x.m then`, `type(x.m)`, `x.m or d`, `x.m == nil`): a missing
+    /// member is a probe, not a mistake.
+    probing: u32,
+    /// Members found missing while probing (receiver path, name).
+    probed: Vec<(String, String)>,
+    /// Members a guarding condition probed: used inside its block without a diagnostic.
+    guards: Vec<(String, String)>,
     /// Declared returns of the enclosing functions (innermost last; `None` when unannotated).
     fn_returns: Vec<Option<(Vec<Type>, Option<Type>)>>,
 }
@@ -103,6 +110,9 @@ pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> Chu
         exports: None,
         g_writes: Vec::new(),
         fn_returns: Vec::new(),
+        probing: 0,
+        probed: Vec::new(),
+        guards: Vec::new(),
     };
     w.block(ast.nodes());
     let mut diagnostics = w.diags;
@@ -335,7 +345,7 @@ impl<'a> Walker<'a> {
             }
             Stmt::Do(d) => self.block(d.block()),
             Stmt::While(w) => {
-                self.expr(w.condition());
+                self.condition(w.condition());
                 self.block(w.block());
             }
             Stmt::Repeat(r) => {
@@ -345,11 +355,11 @@ impl<'a> Walker<'a> {
                 self.pop_scope();
             }
             Stmt::If(i) => {
-                self.expr(i.condition());
-                self.narrowed_block(i.condition(), i.block());
+                let probed = self.condition(i.condition());
+                self.narrowed_block(i.condition(), i.block(), probed);
                 for ei in i.else_if().into_iter().flatten() {
-                    self.expr(ei.condition());
-                    self.narrowed_block(ei.condition(), ei.block());
+                    let probed = self.condition(ei.condition());
+                    self.narrowed_block(ei.condition(), ei.block(), probed);
                 }
                 if let Some(b) = i.else_block() {
                     self.block(b);
@@ -390,7 +400,23 @@ impl<'a> Walker<'a> {
 
     /// Walk a block guarded by `cond`, with locals tested by `type(x) == "kind"` (possibly
     /// joined by `and`) narrowed to that kind inside it.
-    fn narrowed_block(&mut self, cond: &full_moon::ast::Expression, block: &Block) {
+    /// Evaluate a condition as a presence test; returns the members it probed.
+    pub(super) fn condition(&mut self, cond: &full_moon::ast::Expression) -> Vec<(String, String)> {
+        let before = self.probed.len();
+        self.probing += 1;
+        self.expr(cond);
+        self.probing -= 1;
+        self.probed.split_off(before)
+    }
+
+    fn narrowed_block(
+        &mut self,
+        cond: &full_moon::ast::Expression,
+        block: &Block,
+        probed: Vec<(String, String)>,
+    ) {
+        let guards_before = self.guards.len();
+        self.guards.extend(probed);
         let mut tests = Vec::new();
         type_tests(cond, &mut tests);
         let mut saved = Vec::new();
@@ -408,6 +434,7 @@ impl<'a> Walker<'a> {
             }
         }
         self.block(block);
+        self.guards.truncate(guards_before);
         for (id, ty) in saved.into_iter().rev() {
             self.locals[id].ty = ty;
         }

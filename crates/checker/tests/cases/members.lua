@@ -17,3 +17,13 @@ logger:info("done", { count = count, ok = ok, nope = nope })
 logger.info("dot call") --! E0000
 local l2 = logger:with({ a = 1 }):named("x")
 l2:warn("chained")
+-- Presence tests are probes, not mistakes; a block guarded by one may use the member.
+if tx.savepoint_all then
+    tx:savepoint_all()
+end
+if type(stmt.reader) == "function" then
+    stmt:reader()
+end
+local has = logger.tag ~= nil or not logger.level
+print(has)
+stmt:reader() --! E0022
