@@ -26,7 +26,7 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
                     Value::String(lua.create_string(bytes)?),
                     Value::Nil,
                 ])),
-                Err(e) => fail(lua, "INVALID", format!("base64.decode: {e}")),
+                Err(e) => fail(lua, "Invalid", format!("base64.decode: {e}")),
             }
         })?,
     )?;

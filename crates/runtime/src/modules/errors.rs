@@ -3,19 +3,19 @@
 
 use mlua::{Lua, MultiValue, Table, Value};
 
-/// Error kinds.
-pub const KINDS: &[&str] = &[
-    "NOT_FOUND",
-    "ALREADY_EXISTS",
-    "INVALID",
-    "PERMISSION_DENIED",
-    "UNAVAILABLE",
-    "INTERNAL",
-    "CANCELED",
-    "CONFLICT",
-    "TIMEOUT",
-    "RATE_LIMITED",
-    "UNKNOWN",
+/// Error kind constants and the kind strings the Wippy VM uses for them (go-lua `error.go`).
+pub const KINDS: &[(&str, &str)] = &[
+    ("NOT_FOUND", "NotFound"),
+    ("ALREADY_EXISTS", "AlreadyExists"),
+    ("INVALID", "Invalid"),
+    ("PERMISSION_DENIED", "PermissionDenied"),
+    ("UNAVAILABLE", "Unavailable"),
+    ("INTERNAL", "Internal"),
+    ("CANCELED", "Canceled"),
+    ("CONFLICT", "Conflict"),
+    ("TIMEOUT", "Timeout"),
+    ("RATE_LIMITED", "RateLimited"),
+    ("", ""),
 ];
 
 /// A structured error value: a table with methods `kind()`, `message()`, `retryable()`,
@@ -77,8 +77,8 @@ pub fn fail(lua: &Lua, kind: &str, message: impl AsRef<str>) -> mlua::Result<Mul
 /// The `errors` module table.
 pub fn module(lua: &Lua) -> mlua::Result<Table> {
     let t = lua.create_table()?;
-    for k in KINDS {
-        t.set(*k, *k)?;
+    for (name, kind) in KINDS {
+        t.set(*name, *kind)?;
     }
     t.set(
         "new",
@@ -87,8 +87,7 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
                 Value::Table(s) => {
                     let e = new_error(
                         lua,
-                        &s.get::<Option<String>>("kind")?
-                            .unwrap_or_else(|| "UNKNOWN".into()),
+                        &s.get::<Option<String>>("kind")?.unwrap_or_default(),
                         &s.get::<Option<String>>("message")?.unwrap_or_default(),
                     )?;
                     e.raw_set(
@@ -100,7 +99,7 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
                 }
                 other => new_error(
                     lua,
-                    "UNKNOWN",
+                    "",
                     &lua.coerce_string(other)?
                         .map(|s| s.to_string_lossy())
                         .unwrap_or_default(),
@@ -144,13 +143,12 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
 fn describe(lua: &Lua, err: &Value) -> mlua::Result<(String, String)> {
     Ok(match err {
         Value::Table(t) => (
-            t.raw_get::<Option<String>>("__kind")?
-                .unwrap_or_else(|| "UNKNOWN".into()),
+            t.raw_get::<Option<String>>("__kind")?.unwrap_or_default(),
             t.raw_get::<Option<String>>("__message")?
                 .unwrap_or_default(),
         ),
         other => (
-            "UNKNOWN".into(),
+            String::new(),
             lua.coerce_string(other.clone())?
                 .map(|s| s.to_string_lossy())
                 .unwrap_or_default(),

@@ -15,7 +15,7 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
                     Value::String(lua.create_string(j.to_string())?),
                     Value::Nil,
                 ])),
-                Err(e) => fail(lua, "INVALID", format!("json.encode: {e}")),
+                Err(e) => fail(lua, "Invalid", format!("json.encode: {e}")),
             },
         )?,
     )?;
@@ -24,7 +24,7 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
         lua.create_function(|lua, s: mlua::LuaString| {
             match serde_json::from_slice::<serde_json::Value>(&s.as_bytes()) {
                 Ok(j) => Ok(MultiValue::from_iter([lua.to_value(&j)?, Value::Nil])),
-                Err(e) => fail(lua, "INVALID", format!("json.decode: {e}")),
+                Err(e) => fail(lua, "Invalid", format!("json.decode: {e}")),
             }
         })?,
     )?;
