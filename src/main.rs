@@ -33,6 +33,8 @@ enum Command {
     Pack(commands::pack::PackArgs),
     /// Run a function entry of a project or a `.wapp` pack with the bundled Luau runtime.
     Run(commands::run::RunArgs),
+    /// Run a project's test entries (function entries with `meta.type: test`).
+    Test(commands::test::TestArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         Command::Typedefs(args) => commands::typedefs::run(&args),
         Command::Pack(args) => commands::pack::run(&args),
         Command::Run(args) => commands::run::run(&args),
+        Command::Test(args) => commands::test::run(&args),
     };
     ExitCode::from(code)
 }

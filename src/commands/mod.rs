@@ -3,6 +3,7 @@
 pub mod check;
 pub mod pack;
 pub mod run;
+pub mod test;
 pub mod typedefs;
 
 use std::path::PathBuf;

@@ -24,6 +24,8 @@ pub struct EntryCode {
     pub bytecode: Result<Vec<u8>, ProgramError>,
     /// Chunk name for tracebacks: the original source path.
     pub chunk_name: String,
+    /// The entry's `meta` (`meta.type: test` marks a test, see `wippy test`).
+    pub meta: serde_json::Map<String, Value>,
 }
 
 /// The runnable entries by id.
@@ -31,7 +33,15 @@ pub struct EntryCode {
 pub struct Program {
     /// Entries by id.
     pub entries: BTreeMap<String, EntryCode>,
+    /// `db.sql.sqlite` entries: id → `file:` (a path, or `:memory:`).
+    pub databases: BTreeMap<String, String>,
+    /// Directory that relative database files resolve against (the project root, or the
+    /// current directory for a pack).
+    pub root: std::path::PathBuf,
 }
+
+/// Kind of the SQLite database entries `sql.get` opens.
+pub const SQLITE_KIND: &str = "db.sql.sqlite";
 
 /// A program could not be built: which entry and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,17 +122,48 @@ impl Program {
                         .collect(),
                     bytecode,
                     chunk_name,
+                    meta: e.meta.clone(),
                 },
             );
         }
-        Ok(Program { entries })
+        let databases = project
+            .entries
+            .iter()
+            .filter(|e| e.kind == SQLITE_KIND && !e.duplicate)
+            .map(|e| {
+                (
+                    e.id.clone(),
+                    e.data
+                        .get("file")
+                        .and_then(Value::as_str)
+                        .unwrap_or(":memory:")
+                        .to_owned(),
+                )
+            })
+            .collect();
+        Ok(Program {
+            entries,
+            databases,
+            root: project.root.clone(),
+        })
     }
 
     /// The Lua entries of a verified archive: `.bc` entries take their bytecode from the tree
     /// resource after checking its SHA-256 against the entry's `hash`; source entries are lowered.
     pub fn from_archive(archive: &Archive) -> Result<Program, ProgramError> {
         let mut entries = BTreeMap::new();
+        let mut databases = BTreeMap::new();
         for e in &archive.entries {
+            if e.kind == SQLITE_KIND {
+                let file = e
+                    .data
+                    .as_ref()
+                    .and_then(|d| d.get("file"))
+                    .and_then(Value::as_str)
+                    .unwrap_or(":memory:");
+                databases.insert(format!("{}:{}", e.id.ns, e.id.name), file.to_owned());
+                continue;
+            }
             let base_kind = e.kind.strip_suffix(".bc").unwrap_or(&e.kind);
             if !LUA_KINDS.contains(&base_kind) {
                 continue;
@@ -170,9 +211,18 @@ impl Program {
                     imports: imports(data.get("imports"), &e.id.ns),
                     bytecode,
                     chunk_name,
+                    meta: e
+                        .meta
+                        .clone()
+                        .or_else(|| data.get("meta").and_then(Value::as_object).cloned())
+                        .unwrap_or_default(),
                 },
             );
         }
-        Ok(Program { entries })
+        Ok(Program {
+            entries,
+            databases,
+            root: std::env::current_dir().unwrap_or_default(),
+        })
     }
 }

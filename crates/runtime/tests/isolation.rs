@@ -18,6 +18,7 @@ fn program(src: &str) -> Program {
             imports: Default::default(),
             bytecode,
             chunk_name: "f.lua".into(),
+            meta: Default::default(),
         },
     );
     p
@@ -47,7 +48,7 @@ fn json_round_trips_and_errors_are_values() {
     assert_eq!(
         rt.call("t:f", &[serde_json::json!("{\"a\":[1,2]}")])
             .expect("call"),
-        vec![serde_json::json!("{\"a\":[1,2]}"), serde_json::Value::Null]
+        vec![serde_json::json!("{\"a\":[1,2]}")]
     );
     let out = rt.call("t:f", &[serde_json::json!("{bad")]).expect("call");
     assert_eq!(out[0], serde_json::Value::Null);
@@ -57,5 +58,44 @@ fn json_round_trips_and_errors_are_values() {
             .is_some_and(|m| m.starts_with("json.decode")),
         "{out:?}"
     );
-    assert_eq!(out[2], serde_json::json!("Invalid"));
+    assert_eq!(out[2], serde_json::json!("Internal"));
+}
+
+#[test]
+fn the_sandbox_has_no_escape_hatches() {
+    let src = r#"
+local function main()
+    local bad = {}
+    for _, name in ipairs({ "io", "load", "loadstring", "dofile", "loadfile", "getfenv", "setfenv",
+        "collectgarbage", "newproxy", "gcinfo", "package", "module" }) do
+        if _G[name] ~= nil then table.insert(bad, name .. " is reachable") end
+    end
+    for _, name in ipairs({ "execute", "exit", "getenv", "remove", "rename", "tmpname" }) do
+        if os[name] ~= nil then table.insert(bad, "os." .. name .. " is reachable") end
+    end
+    for k in pairs(debug) do
+        if k ~= "traceback" then table.insert(bad, "debug." .. k .. " is reachable") end
+    end
+    local writes = {
+        function() string.upper = nil end,
+        function() getmetatable("").__index = {} end,
+        function() rawset(string, "x", 1) end,
+        function() table.insert = print end,
+        function() json.encode = nil end,
+        function() errors.INVALID = "x" end,
+        function() setmetatable(string, {}) end,
+    }
+    for i, w in ipairs(writes) do
+        if pcall(w) then table.insert(bad, "write #" .. i .. " succeeded") end
+    end
+    leaked = (leaked or 0) + 1
+    return table.concat(bad, "; "), leaked
+end
+return { main = main }
+"#;
+    let rt = Runtime::new(program(src)).expect("runtime");
+    for _ in 0..2 {
+        let out = rt.call("t:f", &[]).expect("call");
+        assert_eq!(out, vec![serde_json::json!(""), serde_json::json!(1)]);
+    }
 }

@@ -149,7 +149,14 @@ fn every_member_renders_and_reparses() {
 #[test]
 fn totals_are_pinned() {
     let set = ModuleSet::bundled();
-    let total = set.iter().fold(typedefs::counts::Counts::default(), |acc, m| acc + m.counts());
+    let total = set
+        .iter()
+        .fold(typedefs::counts::Counts::default(), |acc, m| {
+            acc + m.counts()
+        });
     assert_eq!(set.iter().count(), 61, "modules");
-    assert_eq!((total.functions, total.methods, total.types, total.constants), (418, 490, 130, 208));
+    assert_eq!(
+        (total.functions, total.methods, total.types, total.constants),
+        (418, 490, 130, 208)
+    );
 }

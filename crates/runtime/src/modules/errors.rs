@@ -15,7 +15,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("CONFLICT", "Conflict"),
     ("TIMEOUT", "Timeout"),
     ("RATE_LIMITED", "RateLimited"),
-    ("", ""),
+    ("UNKNOWN", ""),
 ];
 
 /// A structured error value: a table with methods `kind()`, `message()`, `retryable()`,
@@ -55,15 +55,28 @@ fn error_meta(lua: &Lua) -> mlua::Result<Table> {
     )?;
     methods.set("stack", lua.create_function(|_, _e: Table| Ok(""))?)?;
     let meta = lua.create_table()?;
-    meta.set("__index", methods)?;
+    meta.set("__index", methods.clone())?;
     meta.set(
         "__tostring",
         lua.create_function(|_, e: Table| {
             Ok(e.raw_get::<String>("__message").unwrap_or_default())
         })?,
     )?;
+    methods.set_readonly(true);
+    meta.set_readonly(true);
     lua.set_named_registry_value("wippy.error_meta", meta.clone())?;
     Ok(meta)
+}
+
+/// The message of a structured error value (`None` if `t` is not one).
+pub fn message_of(t: &Table) -> Option<String> {
+    let meta = t.metatable()?;
+    let lua = t.weak_lua().try_upgrade()?;
+    let ours: Table = lua.named_registry_value("wippy.error_meta").ok()?;
+    if meta != ours {
+        return None;
+    }
+    t.raw_get::<Option<String>>("__message").ok().flatten()
 }
 
 /// `(nil, error)` for a failed module call.
@@ -76,67 +89,56 @@ pub fn fail(lua: &Lua, kind: &str, message: impl AsRef<str>) -> mlua::Result<Mul
 
 /// The `errors` module table.
 pub fn module(lua: &Lua) -> mlua::Result<Table> {
-    let t = lua.create_table()?;
+    let r = super::reg::Reg::new(lua, "errors")?;
+    let t = r.table().clone();
     for (name, kind) in KINDS {
         t.set(*name, *kind)?;
     }
-    t.set(
-        "new",
-        lua.create_function(|lua, spec: Value| {
-            let e = match spec {
-                Value::Table(s) => {
-                    let e = new_error(
-                        lua,
-                        &s.get::<Option<String>>("kind")?.unwrap_or_default(),
-                        &s.get::<Option<String>>("message")?.unwrap_or_default(),
-                    )?;
-                    e.raw_set(
-                        "__retryable",
-                        s.get::<Option<bool>>("retryable")?.unwrap_or(false),
-                    )?;
-                    e.raw_set("__details", s.get::<Value>("details")?)?;
-                    e
-                }
-                other => new_error(
+    r.plain("new", 1, Some(1), |lua, spec: Value| {
+        let e = match spec {
+            Value::Table(s) => {
+                let e = new_error(
                     lua,
-                    "",
-                    &lua.coerce_string(other)?
-                        .map(|s| s.to_string_lossy())
-                        .unwrap_or_default(),
-                )?,
-            };
-            Ok(e)
-        })?,
-    )?;
-    t.set(
-        "wrap",
-        lua.create_function(|lua, (err, msg): (Value, String)| {
-            let (kind, inner) = describe(lua, &err)?;
-            let e = new_error(lua, &kind, &format!("{msg}: {inner}"))?;
-            e.raw_set("__cause", err)?;
-            Ok(e)
-        })?,
-    )?;
-    t.set(
-        "is",
-        lua.create_function(|lua, (err, kind): (Value, String)| {
-            let mut cur = err;
-            for _ in 0..32 {
-                let Value::Table(t) = &cur else {
-                    return Ok(false);
-                };
-                if describe(lua, &cur)?.0 == kind {
-                    return Ok(true);
-                }
-                cur = t.raw_get("__cause")?;
+                    &s.get::<Option<String>>("kind")?.unwrap_or_default(),
+                    &s.get::<Option<String>>("message")?.unwrap_or_default(),
+                )?;
+                e.raw_set(
+                    "__retryable",
+                    s.get::<Option<bool>>("retryable")?.unwrap_or(false),
+                )?;
+                e.raw_set("__details", s.get::<Value>("details")?)?;
+                e
             }
-            Ok(false)
-        })?,
-    )?;
-    t.set(
-        "call_stack",
-        lua.create_function(|_, _e: Value| Ok(Value::Nil))?,
-    )?;
+            other => new_error(
+                lua,
+                "",
+                &lua.coerce_string(other)?
+                    .map(|s| s.to_string_lossy())
+                    .unwrap_or_default(),
+            )?,
+        };
+        Ok(e)
+    })?;
+    r.plain("wrap", 2, Some(2), |lua, (err, msg): (Value, String)| {
+        let (kind, inner) = describe(lua, &err)?;
+        let e = new_error(lua, &kind, &format!("{msg}: {inner}"))?;
+        e.raw_set("__cause", err)?;
+        Ok(e)
+    })?;
+    r.plain("is", 2, Some(2), |lua, (err, kind): (Value, String)| {
+        let mut cur = err;
+        for _ in 0..32 {
+            let Value::Table(t) = &cur else {
+                return Ok(false);
+            };
+            if describe(lua, &cur)?.0 == kind {
+                return Ok(true);
+            }
+            cur = t.raw_get("__cause")?;
+        }
+        Ok(false)
+    })?;
+    r.plain("call_stack", 1, Some(1), |_, _e: Value| Ok(Value::Nil))?;
     Ok(t)
 }
 

@@ -70,8 +70,10 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
             Ok(child)
         })?,
     )?;
+    methods.set_readonly(true);
     let meta = lua.create_table()?;
     meta.set("__index", methods)?;
+    meta.set_readonly(true);
     let t = lua.create_table()?;
     t.set_metatable(Some(meta))?;
     Ok(t)

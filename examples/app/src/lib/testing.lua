@@ -34,4 +34,15 @@ return {
     results = function()
         return results
     end,
+    -- Start a new run (the library is loaded once per runtime and shared by every test).
+    reset = function()
+        results = { passed = 0, failed = 0, failures = {} }
+    end,
+    -- `true`, or `false` and every failure joined, for a test entry to return.
+    verdict = function(): (boolean, string?)
+        if results.failed > 0 then
+            return false, table.concat(results.failures, "; ")
+        end
+        return true
+    end,
 }

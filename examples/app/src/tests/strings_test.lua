@@ -4,6 +4,7 @@ local strings = require("strings")
 local money = require("money")
 
 local function run()
+    test.reset()
     describe("strings", function()
         it("trims", function()
             expect(strings.trim("  a b  ")).to_be("a b")
@@ -23,11 +24,7 @@ local function run()
             expect(money.total({ { price = 2.5, qty = 2 }, { price = 1 } })).to_be(6)
         end)
     end)
-    local r = test.results()
-    if r.failed > 0 then
-        return false, table.concat(r.failures, "; ")
-    end
-    return true
+    return test.verdict()
 end
 
 return { run = run }
