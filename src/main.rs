@@ -35,6 +35,8 @@ enum Command {
     Run(commands::run::RunArgs),
     /// Run a project's test entries (function entries with `meta.type: test`).
     Test(commands::test::TestArgs),
+    /// Serve a Wraith twin's Lua handlers over HTTP.
+    Serve(commands::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
         Command::Pack(args) => commands::pack::run(&args),
         Command::Run(args) => commands::run::run(&args),
         Command::Test(args) => commands::test::run(&args),
+        Command::Serve(args) => commands::serve::run(&args),
     };
     ExitCode::from(code)
 }

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod pack;
 pub mod run;
+pub mod serve;
 pub mod test;
 pub mod typedefs;
 

@@ -33,3 +33,62 @@ pub fn tmp(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("mkdir");
     dir
 }
+
+/// A `wippy serve` child process on 127.0.0.1 (killed when dropped).
+pub struct Served {
+    /// The process.
+    pub child: std::process::Child,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start `wippy serve TWIN --addr 127.0.0.1:0 EXTRA…` and wait for its "listening" line.
+pub fn serve(twin: &str, extra: &[&str]) -> Served {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wippy"))
+        .args(["serve", twin, "--addr", "127.0.0.1:0"])
+        .args(extra)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start wippy serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read");
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_owned();
+    Served { child, base }
+}
+
+/// One HTTP request; returns (status, body). Keeps one connection per agent.
+pub fn http(agent: &ureq::Agent, method: &str, url: &str, body: Option<&str>) -> (u16, String) {
+    let req = ureq::http::Request::builder().method(method).uri(url);
+    let resp = match body {
+        Some(b) => agent.run(req.body(b.to_owned()).expect("request")),
+        None => agent.run(req.body(()).expect("request")),
+    };
+    let mut resp = resp.expect("http");
+    let status = resp.status().as_u16();
+    (status, resp.body_mut().read_to_string().unwrap_or_default())
+}
+
+/// An agent that returns 4xx/5xx responses instead of errors.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent()
+}

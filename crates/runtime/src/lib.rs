@@ -9,6 +9,7 @@
 
 pub mod modules;
 pub mod program;
+pub mod twin;
 pub mod vm;
 
 pub use program::{Program, ProgramError};

@@ -88,52 +88,88 @@ end
 
 local decode_value
 
+local unescape = { b = "\b", f = "\f", n = "\n", r = "\r", t = "\t", ['"'] = '"', ["\\"] = "\\", ["/"] = "/" }
+
+-- A string starting at the quote at i: plain runs are taken whole, escapes one by one.
 local function decode_string(s, i)
-    local out = {}
     local j = i + 1
+    local stop = string.find(s, '["\\]', j)
+    if stop and string.byte(s, stop) == 34 then
+        return string.sub(s, j, stop - 1), stop + 1
+    end
+    local out = {}
     while true do
-        local c = string.sub(s, j, j)
-        if c == "" then
+        if not stop then
             decode_error(s, j, "unterminated string")
-        elseif c == '"' then
-            return table.concat(out), j + 1
-        elseif c == "\\" then
-            local e = string.sub(s, j + 1, j + 1)
-            local map = { b = "\b", f = "\f", n = "\n", r = "\r", t = "\t", ['"'] = '"', ["\\"] = "\\", ["/"] = "/" }
-            if map[e] then
-                table.insert(out, map[e])
-                j = j + 2
-            elseif e == "u" then
-                local hex = string.sub(s, j + 2, j + 5)
-                local code = tonumber(hex, 16)
-                if not code then
-                    decode_error(s, j, "bad unicode escape")
-                end
-                table.insert(out, utf8.char(code))
-                j = j + 6
-            else
-                decode_error(s, j, "bad escape")
-            end
-        else
-            table.insert(out, c)
-            j = j + 1
         end
+        out[#out + 1] = string.sub(s, j, stop - 1)
+        if string.byte(s, stop) == 34 then
+            return table.concat(out), stop + 1
+        end
+        local e = string.sub(s, stop + 1, stop + 1)
+        if unescape[e] then
+            out[#out + 1] = unescape[e]
+            j = stop + 2
+        elseif e == "u" then
+            local code = tonumber(string.sub(s, stop + 2, stop + 5), 16)
+            if not code then
+                decode_error(s, stop, "bad unicode escape")
+            end
+            out[#out + 1] = utf8.char(code)
+            j = stop + 6
+        else
+            decode_error(s, stop, "bad escape")
+        end
+        stop = string.find(s, '["\\]', j)
     end
 end
 
-local function decode_list(s, i, close, item)
+local function decode_object(s, i, depth)
+    local obj = {}
     local j = skip(s, i + 1)
-    if string.sub(s, j, j) == close then
-        return j + 1
+    if string.byte(s, j) == 125 then
+        return obj, j + 1
     end
     while true do
-        j = item(j)
+        if string.byte(s, j) ~= 34 then
+            decode_error(s, j, "expected a string key")
+        end
+        local key, k = decode_string(s, j)
+        k = skip(s, k)
+        if string.byte(s, k) ~= 58 then
+            decode_error(s, k, "expected ':'")
+        end
+        local value
+        value, j = decode_value(s, k + 1, depth + 1)
+        obj[key] = value
         j = skip(s, j)
-        local c = string.sub(s, j, j)
-        if c == close then
-            return j + 1
-        elseif c ~= "," then
-            decode_error(s, j, "expected ',' or '" .. close .. "'")
+        local c = string.byte(s, j)
+        if c == 125 then
+            return obj, j + 1
+        elseif c ~= 44 then
+            decode_error(s, j, "expected ',' or '}'")
+        end
+        j = skip(s, j + 1)
+    end
+end
+
+local function decode_array(s, i, depth)
+    local arr, n = {}, 0
+    local j = skip(s, i + 1)
+    if string.byte(s, j) == 93 then
+        return arr, j + 1
+    end
+    while true do
+        local value
+        value, j = decode_value(s, j, depth + 1)
+        n = n + 1
+        arr[n] = value
+        j = skip(s, j)
+        local c = string.byte(s, j)
+        if c == 93 then
+            return arr, j + 1
+        elseif c ~= 44 then
+            decode_error(s, j, "expected ',' or ']'")
         end
         j = skip(s, j + 1)
     end
@@ -144,44 +180,22 @@ decode_value = function(s, i, depth)
         decode_error(s, i, "nesting too deep")
     end
     i = skip(s, i)
-    local c = string.sub(s, i, i)
-    if c == "{" then
-        local obj = {}
-        local j = decode_list(s, i, "}", function(j)
-            if string.sub(s, j, j) ~= '"' then
-                decode_error(s, j, "expected a string key")
-            end
-            local key, k = decode_string(s, j)
-            k = skip(s, k)
-            if string.sub(s, k, k) ~= ":" then
-                decode_error(s, k, "expected ':'")
-            end
-            local value, after = decode_value(s, k + 1, depth + 1)
-            obj[key] = value
-            return after
-        end)
-        return obj, j
-    elseif c == "[" then
-        local arr = {}
-        local j = decode_list(s, i, "]", function(j)
-            local value, after = decode_value(s, j, depth + 1)
-            table.insert(arr, value)
-            return after
-        end)
-        return arr, j
-    elseif c == '"' then
+    local c = string.byte(s, i)
+    if c == 123 then
+        return decode_object(s, i, depth)
+    elseif c == 91 then
+        return decode_array(s, i, depth)
+    elseif c == 34 then
         return decode_string(s, i)
     end
     local literal = string.match(s, "^%-?%d+%.?%d*[eE]?[-+]?%d*", i)
-    if literal and #literal > 0 then
+    if literal then
         return tonumber(literal), i + #literal
-    end
-    for word, value in pairs({ ["true"] = true, ["false"] = false }) do
-        if string.sub(s, i, i + #word - 1) == word then
-            return value, i + #word
-        end
-    end
-    if string.sub(s, i, i + 3) == "null" then
+    elseif string.sub(s, i, i + 3) == "true" then
+        return true, i + 4
+    elseif string.sub(s, i, i + 4) == "false" then
+        return false, i + 5
+    elseif string.sub(s, i, i + 3) == "null" then
         return nil, i + 4
     end
     decode_error(s, i, "unexpected character")

@@ -1,0 +1,223 @@
+//! Per-invocation limits for handlers (seed: 100 ms wall clock, 1 MB memory, 100,000
+//! instructions), enforced from Luau's interrupt.
+//!
+//! Luau has no per-instruction hook (runtime-facts §1.3): its interrupt fires at safepoints,
+//! i.e. calls, returns and loop back-edges. The instruction budget therefore counts those
+//! ticks, which bounds every loop and every recursion (straight-line code between ticks is
+//! bounded by the 2^23-instruction function limit and by the wall clock). The heap is checked
+//! on every tick (when over the cap, a full collection runs first, so garbage a handler churns
+//! through does not count) and the wall clock on every 16th. There is no allocator limit: any limit
+//! switches mlua to protected allocation, which measured +6 µs per invocation; instead the
+//! library functions that can allocate much in one call (`string.rep`, `table.create`) check
+//! the size first ([`Budget::reserve`]), so one call overshoots by at most one ordinary value.
+//! Once a limit trips, every later tick raises again, so `pcall` cannot swallow it.
+
+use std::cell::{Cell, RefCell};
+use std::ffi::{c_int, CString};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use mlua::{ffi, Lua};
+
+use super::config::LuaLimits;
+
+/// Which limit tripped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tripped {
+    /// Wall-clock time.
+    Time,
+    /// Heap growth.
+    Memory,
+    /// Interrupt ticks.
+    Instructions,
+}
+
+/// The armed budget of the invocation running on this thread (one worker state per thread).
+/// Read by the raw interrupt callback: mlua's `set_interrupt` measured ~25 ns a tick, a raw
+/// callback well under 1 ns (runtime-facts §1.3), which is 13 µs on a JSON-decoding handler.
+struct Armed {
+    ticks_left: Cell<u64>,
+    deadline: Cell<Option<Instant>>,
+    heap_cap: Cell<usize>,
+    /// The per-invocation memory limit, bytes.
+    limit: Cell<usize>,
+    /// Heap size after the last collection the interrupt ran in this invocation.
+    last_collect: Cell<Option<usize>>,
+    tripped: Cell<Option<Tripped>>,
+    /// Messages by [`Tripped`], as C strings for `luaL_error`.
+    messages: RefCell<[CString; 3]>,
+}
+
+thread_local! {
+    static ARMED: Armed = Armed {
+        ticks_left: Cell::new(u64::MAX),
+        deadline: Cell::new(None),
+        heap_cap: Cell::new(usize::MAX),
+        limit: Cell::new(0),
+        last_collect: Cell::new(None),
+        tripped: Cell::new(None),
+        messages: RefCell::new([CString::default(), CString::default(), CString::default()]),
+    };
+}
+
+fn index(t: Tripped) -> usize {
+    match t {
+        Tripped::Time => 0,
+        Tripped::Memory => 1,
+        Tripped::Instructions => 2,
+    }
+}
+
+/// Bytes in the Luau heap of `state`.
+unsafe fn heap(state: *mut ffi::lua_State) -> usize {
+    let kb = ffi::lua_gc(state, ffi::LUA_GCCOUNT, 0).max(0) as usize;
+    let rest = ffi::lua_gc(state, ffi::LUA_GCCOUNTB, 0).max(0) as usize;
+    kb * 1024 + rest
+}
+
+/// Luau's interrupt: count the tick, check heap and clock, raise (again) once tripped.
+unsafe extern "C-unwind" fn interrupt(state: *mut ffi::lua_State, gc: c_int) {
+    if gc >= 0 {
+        return; // GC safepoints: raising there is not allowed
+    }
+    let message = ARMED.with(|a| {
+        if a.tripped.get().is_none() {
+            let left = a.ticks_left.get();
+            if left == 0 {
+                a.tripped.set(Some(Tripped::Instructions));
+            } else {
+                a.ticks_left.set(left - 1);
+                // Over the cap counting garbage: collect, and trip only if live data is. If the
+                // heap has grown less than a quarter of the limit since the last collection,
+                // live data is near the cap: trip rather than collect on every tick.
+                let now = heap(state);
+                if now > a.heap_cap.get() && {
+                    let quarter = a.limit.get() / 4;
+                    if a.last_collect
+                        .get()
+                        .is_some_and(|after| now < after + quarter)
+                    {
+                        true
+                    } else {
+                        ffi::lua_gc(state, ffi::LUA_GCCOLLECT, 0);
+                        let after = heap(state);
+                        a.last_collect.set(Some(after));
+                        after > a.heap_cap.get()
+                    }
+                } {
+                    a.tripped.set(Some(Tripped::Memory));
+                } else if left % 16 == 0 && a.deadline.get().is_some_and(|d| Instant::now() >= d) {
+                    a.tripped.set(Some(Tripped::Time));
+                }
+            }
+        }
+        a.tripped
+            .get()
+            .map(|t| a.messages.borrow()[index(t)].as_ptr())
+    });
+    if let Some(m) = message {
+        // The CString lives in the thread-local; nothing of this frame needs dropping.
+        ffi::luaL_error(state, c"%s".as_ptr(), m);
+    }
+}
+
+/// The limits of one worker state.
+#[derive(Debug)]
+pub struct Budget {
+    limits: LuaLimits,
+}
+
+impl Budget {
+    /// Install the interrupt on `lua` (a worker's own state, used on this thread only) and
+    /// return its budget, idle until [`Budget::start`].
+    pub fn install(lua: &Lua, limits: &LuaLimits) -> Rc<Budget> {
+        let budget = Rc::new(Budget {
+            limits: limits.clone(),
+        });
+        ARMED.with(|a| {
+            *a.messages.borrow_mut() = [Tripped::Time, Tripped::Memory, Tripped::Instructions]
+                .map(|t| CString::new(budget.describe(t)).unwrap_or_default());
+        });
+        // SAFETY: sets the state's interrupt callback; `interrupt` only reads this thread's
+        // budget and raises through luaL_error, as Luau's own timeout examples do.
+        unsafe {
+            let _ = lua.exec_raw::<()>((), |state| {
+                (*ffi::lua_callbacks(state)).interrupt = Some(interrupt);
+            });
+        }
+        budget
+    }
+
+    /// The message for a tripped limit.
+    pub fn describe(&self, t: Tripped) -> String {
+        match t {
+            Tripped::Time => format!(
+                "exceeded the {} ms wall-clock limit",
+                self.limits.timeout_ms
+            ),
+            Tripped::Memory => format!(
+                "exceeded the {} byte memory limit",
+                self.limits.memory_bytes
+            ),
+            Tripped::Instructions => format!(
+                "exceeded the {} instruction budget (interrupt ticks)",
+                self.limits.instructions
+            ),
+        }
+    }
+
+    /// Arm the budget for one invocation: ticks, deadline, and a heap cap above the current
+    /// heap.
+    pub fn start(&self, lua: &Lua) {
+        let cap = lua.used_memory() + self.limits.memory_bytes;
+        ARMED.with(|a| {
+            a.tripped.set(None);
+            a.ticks_left.set(self.limits.instructions);
+            a.deadline.set(Some(
+                Instant::now() + Duration::from_millis(self.limits.timeout_ms),
+            ));
+            a.heap_cap.set(cap);
+            a.limit.set(self.limits.memory_bytes);
+            a.last_collect.set(None);
+        });
+    }
+
+    /// Before a library call allocates `bytes`: an error (and the memory limit tripped, sticky)
+    /// if that would pass the heap cap.
+    pub fn reserve(&self, lua: &Lua, bytes: usize) -> mlua::Result<()> {
+        let over = ARMED.with(|a| {
+            let over = lua.used_memory().saturating_add(bytes) > a.heap_cap.get();
+            if over {
+                a.tripped.set(Some(Tripped::Memory));
+            }
+            over
+        });
+        if over {
+            return Err(mlua::Error::runtime(self.describe(Tripped::Memory)));
+        }
+        Ok(())
+    }
+
+    /// Disarm after an invocation; returns the limit that tripped, if one did. A memory error
+    /// raised by the allocator counts as the memory limit.
+    pub fn finish(&self, error: Option<&mlua::Error>) -> Option<Tripped> {
+        let tripped = ARMED.with(|a| {
+            a.heap_cap.set(usize::MAX);
+            a.deadline.set(None);
+            a.ticks_left.set(u64::MAX);
+            a.tripped.take()
+        });
+        tripped.or_else(|| match error {
+            Some(e) if is_memory_error(e) => Some(Tripped::Memory),
+            _ => None,
+        })
+    }
+}
+
+fn is_memory_error(e: &mlua::Error) -> bool {
+    match e {
+        mlua::Error::MemoryError(_) => true,
+        mlua::Error::CallbackError { cause, .. } => is_memory_error(cause),
+        other => other.to_string().contains("not enough memory"),
+    }
+}

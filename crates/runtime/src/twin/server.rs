@@ -1,0 +1,262 @@
+//! `wippy serve`: an HTTP/1.1 server (tokio + hyper) for a twin. Connections are served on
+//! tokio; handlers run on a pool of worker threads, each with its own Luau state (one VM state
+//! per worker), fed through one queue. Ctrl-C stops accepting and lets open requests finish.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::sync::oneshot;
+
+use super::clock::Clock;
+use super::state::StateStore;
+use super::worker::{Outcome, Worker};
+use super::{Request, Response, Twin};
+
+/// Largest request body accepted (bytes); larger gets 413.
+pub const MAX_BODY: usize = 1 << 20;
+
+/// Where entities live.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StateChoice {
+    /// In memory, gone when the server stops.
+    Memory,
+    /// A SQLite file (WAL).
+    Sqlite(PathBuf),
+}
+
+impl std::str::FromStr for StateChoice {
+    type Err = String;
+    /// `memory` or `sqlite:PATH`.
+    fn from_str(s: &str) -> Result<StateChoice, String> {
+        match s.split_once(':') {
+            None if s == "memory" => Ok(StateChoice::Memory),
+            Some(("sqlite", p)) if !p.is_empty() => Ok(StateChoice::Sqlite(PathBuf::from(p))),
+            _ => Err(format!(
+                "--state must be `memory` or `sqlite:PATH`, not `{s}`"
+            )),
+        }
+    }
+}
+
+/// Server options.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Address to listen on (port 0: any free port).
+    pub addr: SocketAddr,
+    /// Worker threads running handlers (each one Luau state).
+    pub workers: usize,
+    /// State store.
+    pub state: StateChoice,
+}
+
+struct Job {
+    handler: String,
+    request: Request,
+    reply: oneshot::Sender<Outcome>,
+}
+
+struct Shared {
+    twin: Arc<Twin>,
+    jobs: crossbeam_channel::Sender<Job>,
+}
+
+/// Start the worker threads; each builds its Luau state, and the first failure is returned.
+fn start_workers(
+    twin: &Arc<Twin>,
+    store: &Arc<StateStore>,
+    clock: &Arc<Clock>,
+    n: usize,
+) -> Result<crossbeam_channel::Sender<Job>, String> {
+    let (tx, rx) = crossbeam_channel::unbounded::<Job>();
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(), String>>();
+    for i in 0..n.max(1) {
+        let (twin, store, clock, rx, ready) = (
+            twin.clone(),
+            store.clone(),
+            clock.clone(),
+            rx.clone(),
+            ready_tx.clone(),
+        );
+        std::thread::Builder::new()
+            .name(format!("wippy-worker-{i}"))
+            .spawn(move || {
+                let worker = match Worker::new(twin, store, clock) {
+                    Ok(w) => {
+                        let _ = ready.send(Ok(()));
+                        w
+                    }
+                    Err(e) => {
+                        let _ = ready.send(Err(format!("starting a worker: {e}")));
+                        return;
+                    }
+                };
+                for job in rx {
+                    let outcome = worker.invoke(&job.handler, &job.request);
+                    let _ = job.reply.send(outcome);
+                }
+            })
+            .map_err(|e| format!("starting a worker thread: {e}"))?;
+    }
+    for _ in 0..n.max(1) {
+        ready_rx.recv().map_err(|e| e.to_string())??;
+    }
+    Ok(tx)
+}
+
+fn to_hyper(r: Response) -> hyper::Response<Full<Bytes>> {
+    let mut b = hyper::Response::builder().status(r.status);
+    for (k, v) in &r.headers {
+        b = b.header(k.as_str(), v.as_str());
+    }
+    b.body(Full::new(Bytes::from(r.body))).unwrap_or_else(|e| {
+        let mut bad = hyper::Response::new(Full::new(Bytes::from(format!(
+            "{{\"error\":{{\"type\":\"internal_error\",\"message\":\"invalid response: {e}\"}}}}"
+        ))));
+        *bad.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+        bad
+    })
+}
+
+async fn answer(shared: Arc<Shared>, req: hyper::Request<Incoming>) -> Response {
+    let method = req.method().as_str().to_ascii_uppercase();
+    let path = req.uri().path().to_owned();
+    let query = req
+        .uri()
+        .query()
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let headers = req
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let body = match Limited::new(req.into_body(), MAX_BODY).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(e) => {
+            let too_big = e
+                .downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some();
+            let (status, kind) = if too_big {
+                (413, "payload_too_large")
+            } else {
+                (400, "bad_request")
+            };
+            return Response::json(
+                status,
+                &serde_json::json!({ "error": { "type": kind, "message": e.to_string() } }),
+            );
+        }
+    };
+    let plan = shared.twin.plan(&method, &path);
+    let Some(handler) = plan.handler.clone() else {
+        return shared.twin.fall_through(&plan, &method, &path);
+    };
+    let request = Request {
+        method: method.clone(),
+        path: path.clone(),
+        query,
+        headers,
+        body: (!body.is_empty()).then(|| body.to_vec()),
+        params: plan.resolved.params.clone(),
+    };
+    let (reply, outcome) = oneshot::channel();
+    if shared
+        .jobs
+        .send(Job {
+            handler: handler.clone(),
+            request,
+            reply,
+        })
+        .is_err()
+    {
+        return shared.twin.failed(
+            &plan,
+            &handler,
+            "the worker pool has stopped",
+            &method,
+            &path,
+        );
+    }
+    match outcome.await {
+        Ok(Outcome::Answered(r)) => r,
+        Ok(Outcome::Failed(m)) => shared.twin.failed(&plan, &handler, &m, &method, &path),
+        Err(_) => shared
+            .twin
+            .failed(&plan, &handler, "the worker stopped", &method, &path),
+    }
+}
+
+/// Serve `twin` until `shutdown` completes; `on_ready` gets the bound address once listening.
+pub async fn serve(
+    twin: Twin,
+    options: Options,
+    on_ready: impl FnOnce(SocketAddr),
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), String> {
+    let store = Arc::new(match &options.state {
+        StateChoice::Memory => StateStore::memory(),
+        StateChoice::Sqlite(p) => StateStore::sqlite(p)?,
+    });
+    twin.seed(&store)?;
+    let clock = Arc::new(Clock::new(&twin.config.serve.clock));
+    let deterministic = clock.deterministic();
+    let twin = Arc::new(twin);
+    let jobs = start_workers(&twin, &store, &clock, options.workers)?;
+    let shared = Arc::new(Shared { twin, jobs });
+    let listener = tokio::net::TcpListener::bind(options.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", options.addr))?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    on_ready(bound);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                let shared = shared.clone();
+                let service = service_fn(move |req| {
+                    let shared = shared.clone();
+                    async move { Ok::<_, Infallible>(to_hyper(answer(shared, req).await)) }
+                });
+                let mut builder = hyper::server::conn::http1::Builder::new();
+                builder.keep_alive(true).auto_date_header(!deterministic);
+                let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
+    Ok(())
+}
+
+/// Serve until Ctrl-C on a tokio runtime of its own (blocking).
+pub fn run(twin: Twin, options: Options, on_ready: impl FnOnce(SocketAddr)) -> Result<(), String> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("starting the async runtime: {e}"))?;
+    rt.block_on(serve(twin, options, on_ready, async {
+        let _ = tokio::signal::ctrl_c().await;
+    }))
+}

@@ -1,0 +1,442 @@
+//! One worker's Luau state for twin handlers: the sandboxed globals of the seed (`req`,
+//! `emit`, `state`, `clock`, `wraith.import`), a fresh environment per invocation, the handler
+//! chunks loaded once, and the per-invocation limits ([`super::limits`]).
+//!
+//! Nothing a call creates is captured by a long-lived closure: `emit` writes to a Rust-side
+//! response, `state` and `clock` hold only Rust handles, so a finished invocation leaves
+//! nothing behind (see the runtime's `many_calls` test for why that matters with mlua).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use mlua::chunk::ChunkMode;
+use mlua::{Function, Lua, LuaString, Table, Value};
+
+use super::limits::Budget;
+use super::{Request, Response, Twin};
+use crate::modules::value::{from_json, to_json};
+use crate::twin::clock::Clock;
+use crate::twin::state::StateStore;
+
+/// Globals a handler sees besides its four tables and `wraith` (seed: "What IS available").
+const HANDLER_GLOBALS: &[&str] = &[
+    "math", "string", "table", "utf8", "type", "ipairs", "pairs", "next", "select", "tonumber",
+    "tostring", "error", "pcall", "xpcall", "assert",
+];
+
+/// Deepest chain of `wraith.import`s.
+const MAX_IMPORT_DEPTH: usize = 16;
+
+/// What `emit` has set so far in the running invocation.
+#[derive(Default)]
+struct Emitted {
+    response: Response,
+    import_depth: usize,
+}
+
+/// A worker: one Luau state running one invocation at a time.
+pub struct Worker {
+    lua: Lua,
+    twin: Arc<Twin>,
+    /// `make_env(method, path, headers, query, params, body)` → a fresh environment.
+    make_env: Function,
+    handlers: HashMap<String, Function>,
+    emitted: Rc<RefCell<Emitted>>,
+    budget: Rc<Budget>,
+}
+
+/// How an invocation ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The handler ran; its response.
+    Answered(Response),
+    /// The handler raised or exceeded a limit: the message (without the envelope).
+    Failed(String),
+}
+
+fn store_err(e: String) -> mlua::Error {
+    mlua::Error::runtime(e)
+}
+
+fn json_arg(v: &Value) -> mlua::Result<serde_json::Value> {
+    to_json(v).map_err(mlua::Error::runtime)
+}
+
+impl Worker {
+    /// A worker for `twin` over the shared state store and clock.
+    pub fn new(twin: Arc<Twin>, store: Arc<StateStore>, clock: Arc<Clock>) -> mlua::Result<Worker> {
+        let lua = Lua::new();
+        let globals = lua.globals();
+        let base = lua.create_table()?;
+        for name in HANDLER_GLOBALS {
+            base.set(*name, globals.get::<Value>(*name)?)?;
+        }
+        base.set_readonly(true);
+        let emitted = Rc::new(RefCell::new(Emitted::default()));
+        let tables = lua.create_table()?;
+        tables.set("emit", emit_table(&lua, &emitted)?)?;
+        tables.set("state", state_table(&lua, store, twin.namespace.clone())?)?;
+        tables.set("clock", clock_table(&lua, clock)?)?;
+        tables.set("wraith", wraith_table(&lua, &twin, &base, &emitted)?)?;
+        for pair in tables.pairs::<String, Table>() {
+            pair?.1.set_readonly(true);
+        }
+        let budget = Budget::install(&lua, &twin.config.serve.lua);
+        guard_allocators(&lua, &budget)?;
+        // Built in Lua, the environment costs one call instead of twenty API calls.
+        let make_env: Function = lua
+            .load(
+                "local meta, emit, state, clock, wraith = ...\n\
+                 return function(method, path, headers, query, params, body)\n\
+                 return setmetatable({ emit = emit, state = state, clock = clock, wraith = wraith,\n\
+                 req = { method = method, path = path, headers = headers, query = query, params = params, body = body } }, meta)\n\
+                 end",
+            )
+            .set_name("=twin env")
+            .set_mode(ChunkMode::Text)
+            .call((
+                lua.create_table_from([("__index", base.clone())])?,
+                tables.get::<Table>("emit")?,
+                tables.get::<Table>("state")?,
+                tables.get::<Table>("clock")?,
+                tables.get::<Table>("wraith")?,
+            ))?;
+        lua.sandbox(true)?;
+        let mut handlers = HashMap::new();
+        for (name, chunk) in &twin.handlers {
+            let f = lua
+                .load(&chunk.bytecode[..])
+                .set_name(format!("@{}", chunk.display))
+                .set_mode(ChunkMode::Binary)
+                .set_environment(base.clone())
+                .into_function()?;
+            handlers.insert(name.clone(), f);
+        }
+        Ok(Worker {
+            lua,
+            twin,
+            make_env,
+            handlers,
+            emitted,
+            budget,
+        })
+    }
+
+    /// Whether a handler of that name exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.handlers.contains_key(name)
+    }
+
+    fn environment(&self, req: &Request) -> mlua::Result<Table> {
+        let lua = &self.lua;
+        let pairs = |items: &mut dyn Iterator<Item = (&str, &str)>| -> mlua::Result<Table> {
+            let t = lua.create_table()?;
+            for (k, v) in items {
+                t.raw_set(k, v)?;
+            }
+            Ok(t)
+        };
+        let headers = lua.create_table()?;
+        for (k, v) in &req.headers {
+            headers.raw_set(k.to_ascii_lowercase(), v.as_str())?;
+        }
+        let query = pairs(&mut req.query.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+        let params = pairs(&mut req.params.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+        let body = match &req.body {
+            Some(b) => Value::String(lua.create_string(b)?),
+            None => Value::Nil,
+        };
+        self.make_env.call((
+            req.method.as_str(),
+            req.path.as_str(),
+            headers,
+            query,
+            params,
+            body,
+        ))
+    }
+
+    /// Run handler `name` for `req` within the limits.
+    pub fn invoke(&self, name: &str, req: &Request) -> Outcome {
+        let Some(proto) = self.handlers.get(name) else {
+            return Outcome::Failed(format!("no handler `{name}`"));
+        };
+        *self.emitted.borrow_mut() = Emitted::default();
+        self.budget.start(&self.lua);
+        let result = self.environment(req).and_then(|env| {
+            let f = proto.deep_clone()?;
+            f.set_environment(env)?;
+            f.call::<()>(())
+        });
+        let tripped = self.budget.finish(result.as_ref().err());
+        let emitted = std::mem::take(&mut *self.emitted.borrow_mut());
+        match (tripped, result) {
+            (Some(t), _) => Outcome::Failed(self.budget.describe(t)),
+            (None, Err(e)) => Outcome::Failed(message(&e)),
+            (None, Ok(())) => Outcome::Answered(emitted.response),
+        }
+    }
+
+    /// Bytes in the worker's Luau heap after a full collection.
+    pub fn heap_bytes(&self) -> usize {
+        let _ = self.lua.gc_collect();
+        self.lua.used_memory()
+    }
+
+    /// The twin this worker serves.
+    pub fn twin(&self) -> &Twin {
+        &self.twin
+    }
+}
+
+/// Wrap the library functions that can allocate a lot in one call so they check the memory
+/// budget first: `string.rep` (result size) and `table.create` (16 bytes a slot).
+fn guard_allocators(lua: &Lua, budget: &Rc<Budget>) -> mlua::Result<()> {
+    let string: Table = lua.globals().get("string")?;
+    let rep: Function = string.get("rep")?;
+    let b = budget.clone();
+    string.set(
+        "rep",
+        lua.create_function(
+            move |lua, (s, n, sep): (LuaString, f64, Option<LuaString>)| {
+                let n = if n.is_finite() && n > 0.0 {
+                    n as usize
+                } else {
+                    0
+                };
+                let each = s.as_bytes().len() + sep.as_ref().map_or(0, |p| p.as_bytes().len());
+                b.reserve(lua, each.saturating_mul(n))?;
+                rep.call::<LuaString>((s, n, sep))
+            },
+        )?,
+    )?;
+    let table: Table = lua.globals().get("table")?;
+    if let Ok(create) = table.get::<Function>("create") {
+        let b = budget.clone();
+        table.set(
+            "create",
+            lua.create_function(move |lua, (n, v): (f64, Value)| {
+                let n = if n.is_finite() && n > 0.0 {
+                    n as usize
+                } else {
+                    0
+                };
+                b.reserve(lua, n.saturating_mul(16))?;
+                create.call::<Table>((n, v))
+            })?,
+        )?;
+    }
+    Ok(())
+}
+
+/// An error's message without mlua's wrapping (first line: the Lua error and its position).
+fn message(e: &mlua::Error) -> String {
+    match e {
+        mlua::Error::CallbackError { cause, .. } => message(cause),
+        mlua::Error::RuntimeError(m) => m.lines().next().unwrap_or_default().to_owned(),
+        other => other
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
+
+fn emit_table(lua: &Lua, emitted: &Rc<RefCell<Emitted>>) -> mlua::Result<Table> {
+    let t = lua.create_table()?;
+    let e = emitted.clone();
+    t.set(
+        "status",
+        lua.create_function(move |_, code: u16| {
+            if !(100..=599).contains(&code) {
+                return Err(mlua::Error::runtime(format!(
+                    "emit.status: {code} is not an HTTP status"
+                )));
+            }
+            e.borrow_mut().response.status = code;
+            Ok(())
+        })?,
+    )?;
+    let e = emitted.clone();
+    t.set(
+        "header",
+        lua.create_function(move |_, (k, v): (String, String)| {
+            if k.contains(['\r', '\n']) || v.contains(['\r', '\n']) {
+                return Err(mlua::Error::runtime(
+                    "emit.header: line breaks are not allowed",
+                ));
+            }
+            let mut em = e.borrow_mut();
+            let k = k.to_ascii_lowercase();
+            em.response.headers.retain(|(name, _)| *name != k);
+            em.response.headers.push((k, v));
+            Ok(())
+        })?,
+    )?;
+    let set_json = |e: Rc<RefCell<Emitted>>| {
+        move |_: &Lua, v: Value| {
+            let body = json_arg(&v)?.to_string();
+            e.borrow_mut().response.set_json(body.into_bytes());
+            Ok(())
+        }
+    };
+    t.set("json", lua.create_function(set_json(emitted.clone()))?)?;
+    let e = emitted.clone();
+    t.set(
+        "body",
+        lua.create_function(move |_, v: Value| {
+            match &v {
+                Value::String(s) => e.borrow_mut().response.body = s.as_bytes().to_vec(),
+                _ => {
+                    let body = json_arg(&v)?.to_string();
+                    e.borrow_mut().response.set_json(body.into_bytes());
+                }
+            }
+            Ok(())
+        })?,
+    )?;
+    let e = emitted.clone();
+    t.set(
+        "error",
+        lua.create_function(move |_, (status, code, msg): (u16, String, Option<String>)| {
+            let body = serde_json::json!({ "error": { "code": code, "message": msg.unwrap_or_default() } });
+            let mut em = e.borrow_mut();
+            em.response.status = status;
+            em.response.set_json(body.to_string().into_bytes());
+            Ok(())
+        })?,
+    )?;
+    Ok(t)
+}
+
+fn state_table(lua: &Lua, store: Arc<StateStore>, ns: String) -> mlua::Result<Table> {
+    let t = lua.create_table()?;
+    let (s, n) = (store.clone(), ns.clone());
+    t.set(
+        "get",
+        lua.create_function(move |lua, (entity, id): (String, String)| {
+            match s.get(&n, &entity, &id).map_err(store_err)? {
+                Some(v) => from_json(lua, &v),
+                None => Ok(Value::Nil),
+            }
+        })?,
+    )?;
+    let (s, n) = (store.clone(), ns.clone());
+    t.set(
+        "put",
+        lua.create_function(move |_, (entity, id, data): (String, String, Value)| {
+            s.put(&n, &entity, &id, json_arg(&data)?)
+                .map_err(store_err)?;
+            Ok(true)
+        })?,
+    )?;
+    let (s, n) = (store.clone(), ns.clone());
+    t.set(
+        "delete",
+        lua.create_function(move |_, (entity, id): (String, String)| {
+            s.delete(&n, &entity, &id).map_err(store_err)?;
+            Ok(true)
+        })?,
+    )?;
+    let (s, n) = (store.clone(), ns.clone());
+    t.set(
+        "list",
+        lua.create_function(move |lua, entity: String| {
+            from_json(
+                lua,
+                &serde_json::Value::Array(s.list(&n, &entity).map_err(store_err)?),
+            )
+        })?,
+    )?;
+    let (s, n) = (store.clone(), ns.clone());
+    t.set(
+        "query",
+        lua.create_function(
+            move |lua, (entity, field, value): (String, String, Value)| {
+                let rows = s
+                    .query(&n, &entity, &field, &json_arg(&value)?)
+                    .map_err(store_err)?;
+                from_json(lua, &serde_json::Value::Array(rows))
+            },
+        )?,
+    )?;
+    let (s, n) = (store.clone(), ns.clone());
+    t.set(
+        "count",
+        lua.create_function(move |_, entity: String| s.count(&n, &entity).map_err(store_err))?,
+    )?;
+    let (s, n) = (store, ns);
+    t.set(
+        "counter",
+        lua.create_function(move |_, name: String| s.counter(&n, &name).map_err(store_err))?,
+    )?;
+    Ok(t)
+}
+
+fn clock_table(lua: &Lua, clock: Arc<Clock>) -> mlua::Result<Table> {
+    let t = lua.create_table()?;
+    let c = clock.clone();
+    t.set("now", lua.create_function(move |_, ()| Ok(c.now()))?)?;
+    t.set(
+        "advance",
+        lua.create_function(move |_, s: i64| clock.advance(s).map_err(mlua::Error::runtime))?,
+    )?;
+    Ok(t)
+}
+
+/// `wraith.import(name)`: run `lua/lib/<name>` in an isolated scope (the base globals and
+/// `wraith`) and return what it returns.
+fn wraith_table(
+    lua: &Lua,
+    twin: &Arc<Twin>,
+    base: &Table,
+    emitted: &Rc<RefCell<Emitted>>,
+) -> mlua::Result<Table> {
+    let t = lua.create_table()?;
+    let mut protos: HashMap<String, Function> = HashMap::new();
+    for (name, chunk) in &twin.libs {
+        let f = lua
+            .load(&chunk.bytecode[..])
+            .set_name(format!("@{}", chunk.display))
+            .set_mode(ChunkMode::Binary)
+            .set_environment(base.clone())
+            .into_function()?;
+        protos.insert(name.clone(), f);
+    }
+    let base = base.clone();
+    let e = emitted.clone();
+    let me = t.clone();
+    // `me` (this table) and `base` live as long as the worker; nothing per call is captured.
+    t.set(
+        "import",
+        lua.create_function(move |lua, name: LuaString| {
+            let name = name.to_string_lossy();
+            let proto = protos.get(&name).ok_or_else(|| {
+                mlua::Error::runtime(format!("wraith.import: no library `{name}` in lua/lib/"))
+            })?;
+            {
+                let mut em = e.borrow_mut();
+                if em.import_depth >= MAX_IMPORT_DEPTH {
+                    return Err(mlua::Error::runtime(format!(
+                        "wraith.import: imports nested deeper than {MAX_IMPORT_DEPTH} (a cycle?)"
+                    )));
+                }
+                em.import_depth += 1;
+            }
+            let env = lua.create_table()?;
+            let meta = lua.create_table()?;
+            meta.set("__index", base.clone())?;
+            env.set_metatable(Some(meta))?;
+            env.raw_set("wraith", me.clone())?;
+            let f = proto.deep_clone()?;
+            f.set_environment(env)?;
+            let out = f.call::<mlua::MultiValue>(());
+            e.borrow_mut().import_depth -= 1;
+            out
+        })?,
+    )?;
+    Ok(t)
+}

@@ -1,0 +1,61 @@
+//! `wippy serve TWIN_DIR [--addr 127.0.0.1:PORT] [--state memory|sqlite:PATH]`: serve a Wraith
+//! twin's Lua handlers over HTTP (seed: Lua handlers for Wraith twins).
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+use runtime::twin::server::{self, Options, StateChoice};
+use runtime::twin::Twin;
+
+/// Arguments of `wippy serve`.
+#[derive(Args)]
+pub struct ServeArgs {
+    /// The twin directory (`twins/<name>/`, with `lua/handlers/` and `wraith.toml`).
+    pub twin: PathBuf,
+    /// Address to listen on; port 0 picks a free port (printed on start).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// State store: `memory`, or `sqlite:PATH` to persist entities and counters.
+    #[arg(long, default_value = "memory")]
+    pub state: StateChoice,
+    /// Worker threads running handlers, each with its own Luau state (default: one per core).
+    #[arg(long)]
+    pub workers: Option<usize>,
+}
+
+/// Serve until Ctrl-C. Exit 2 if the twin cannot be loaded or the address cannot be bound.
+pub fn run(args: &ServeArgs) -> u8 {
+    let twin = match Twin::load(&args.twin) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let workers = args
+        .workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
+    let (name, handlers) = (twin.name.clone(), twin.handlers.len());
+    let state = match &args.state {
+        StateChoice::Memory => "memory".to_owned(),
+        StateChoice::Sqlite(p) => format!("sqlite {}", p.display()),
+    };
+    let options = Options {
+        addr: args.addr,
+        workers,
+        state: args.state.clone(),
+    };
+    let result = server::run(twin, options, |addr| {
+        println!("wippy serve: twin {name} listening on http://{addr} ({handlers} handlers, {workers} workers, state {state})");
+        let _ = std::io::stdout().flush();
+    });
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
+}
