@@ -329,3 +329,22 @@ fn sqlite_state_survives_kill_9() {
         assert_eq!(status, 200, "{id} was answered but is lost: {body}");
     }
 }
+
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let mut s = serve(LEDGER, &[]);
+    let (status, _) = http(&agent(), "GET", &format!("{}/orders", s.base), None);
+    assert_eq!(status, 200);
+    let pid = s.child.id().to_string();
+    let sent = std::process::Command::new("kill").args(["-INT", &pid]).status().expect("kill -INT");
+    assert!(sent.success());
+    let started = Instant::now();
+    loop {
+        if let Some(code) = s.child.try_wait().expect("wait") {
+            assert!(code.success(), "exit status {code}");
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "still running after SIGINT");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
