@@ -15,6 +15,7 @@ use crate::env::{ChunkKind, Env};
 use crate::files::Files;
 use crate::parse::{parse_chunk, PARSE_STACK};
 use crate::project::{Entry, Project};
+use crate::walk::index::ChunkIndex;
 use crate::walk::{walk_chunk, ChunkResult};
 
 /// Counts over the Lua chunks checked.
@@ -62,22 +63,109 @@ struct Chunk {
     lib: LibInfo,
     lines: usize,
     parse_failed: bool,
+    index: Option<ChunkIndex>,
+}
+
+/// Part of a project to check (an editor's open file): the chunks of `files` and, to type
+/// their imports, the libraries they import; diagnostics are kept for `files` only.
+#[derive(Clone, Debug, Default)]
+pub struct Focus {
+    /// File indexes in [`Project::files`].
+    pub files: HashSet<usize>,
+    /// Record a [`ChunkIndex`] for each Lua chunk of `files`.
+    pub index: bool,
+}
+
+/// A focused check: the report (diagnostics of the focused files) and their indexes by file.
+#[derive(Debug)]
+pub struct FocusedReport {
+    /// Diagnostics of the focused files.
+    pub report: Report,
+    /// Editor indexes by file.
+    pub indexes: HashMap<usize, ChunkIndex>,
 }
 
 /// Check a loaded project against `modules`.
 pub fn check_project(project: &Project, modules: &ModuleSet) -> Report {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(PARSE_STACK)
-        .build();
-    match pool {
-        Ok(pool) => pool.install(|| check_in_pool(project, modules)),
-        Err(_) => check_in_pool(project, modules),
+    in_pool(|| check_in_pool(project, modules, None)).report
+}
+
+/// Check the files of `focus` (and what they import), as [`check_project`] would report them.
+pub fn check_focus(project: &Project, modules: &ModuleSet, focus: &Focus) -> FocusedReport {
+    in_pool(|| check_in_pool(project, modules, Some(focus)))
+}
+
+/// Check a Lua file that no entry or twin references (an editor's stray buffer) with the
+/// default entry globals, every module allowed and undefined globals tolerated, plus an
+/// `H0001` hint saying so. Records its index.
+pub fn check_loose(files: &Files, file: usize, modules: &ModuleSet) -> FocusedReport {
+    let globals = modules.globals(Environment::Entry);
+    let env = Env {
+        modules,
+        globals: &globals,
+        kind: ChunkKind::Function,
+        entry_id: None,
+        allowed_modules: modules.iter().map(|m| m.name.clone()).collect(),
+        imports: HashMap::new(),
+        import_globals: HashSet::new(),
+        lenient_globals: true,
+        twin_libs: HashMap::new(),
+        index: true,
+    };
+    let mut chunk = in_pool(|| check_chunk(files, file, &env));
+    let mut diagnostics = vec![Diagnostic::new(
+        "H0001",
+        file,
+        0..0,
+        "no entry or twin uses this file: checked with the default entry globals",
+    )
+    .with_help("reference it as `source: file://…` of an entry in an `_index.yaml`")];
+    diagnostics.append(&mut chunk.diagnostics);
+    let mut stats = Stats::default();
+    stats.add(&chunk);
+    let mut indexes = HashMap::new();
+    if let Some(index) = chunk.index.take() {
+        indexes.insert(file, index);
+    }
+    FocusedReport {
+        report: Report { files: files.clone(), diagnostics, total_entries: 0, stats },
+        indexes,
     }
 }
 
-fn check_in_pool(project: &Project, modules: &ModuleSet) -> Report {
+fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    match rayon::ThreadPoolBuilder::new().stack_size(PARSE_STACK).build() {
+        Ok(pool) => pool.install(f),
+        Err(_) => f(),
+    }
+}
+
+/// Entries a focus needs: those whose source is a focused file, and everything they import.
+fn needed_entries(project: &Project, focus: &Focus) -> HashSet<usize> {
+    let mut needed: HashSet<usize> = project
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.source.as_ref().is_some_and(|(f, _)| focus.files.contains(f)))
+        .map(|(i, _)| i)
+        .collect();
+    let mut stack: Vec<usize> = needed.iter().copied().collect();
+    while let Some(i) = stack.pop() {
+        for t in project.entries[i].imports.iter().filter_map(|imp| imp.entry) {
+            if needed.insert(t) {
+                stack.push(t);
+            }
+        }
+    }
+    needed
+}
+
+fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) -> FocusedReport {
     let mut diagnostics = project.diagnostics.clone();
     diagnostics.extend(unknown_modules(project, modules));
+    let needed = focus.map(|f| needed_entries(project, f));
+    let indexed = |file: usize| focus.is_some_and(|f| f.index && f.files.contains(&file));
+    let mut indexes: HashMap<usize, ChunkIndex> = HashMap::new();
     let entry_globals = modules.globals(Environment::Entry);
     let handler_globals = modules.globals(Environment::Handler);
     let mut stats = Stats::default();
@@ -87,6 +175,7 @@ fn check_in_pool(project: &Project, modules: &ModuleSet) -> Report {
         .iter()
         .enumerate()
         .filter(|(_, e)| e.is_lua() && e.source.is_some() && !e.duplicate)
+        .filter(|(i, _)| needed.as_ref().is_none_or(|n| n.contains(i)))
         .collect();
     let total_entries = project.entries.iter().filter(|e| e.is_lua()).count()
         + project
@@ -98,8 +187,9 @@ fn check_in_pool(project: &Project, modules: &ModuleSet) -> Report {
         let results: Vec<(usize, Chunk)> = level
             .par_iter()
             .map(|&(idx, e)| {
-                let env = entry_env(e, modules, &entry_globals, &libs);
                 let (file, _) = e.source.clone().unwrap_or((0, 0..0));
+                let mut env = entry_env(e, modules, &entry_globals, &libs);
+                env.index = indexed(file);
                 let mut chunk = check_chunk(&project.files, file, &env);
                 chunk.diagnostics.extend(method_check(
                     e,
@@ -116,60 +206,82 @@ fn check_in_pool(project: &Project, modules: &ModuleSet) -> Report {
                 (idx, chunk)
             })
             .collect();
-        for (idx, chunk) in results {
+        for (idx, mut chunk) in results {
             stats.add(&chunk);
             diagnostics.extend(chunk.diagnostics);
+            if let (Some(index), Some((file, _))) = (chunk.index.take(), &project.entries[idx].source) {
+                indexes.insert(*file, index);
+            }
             libs.insert(idx, chunk.lib);
         }
     }
     for twin in &project.twins {
+        let in_focus = |f: &usize| focus.is_none_or(|fo| fo.files.contains(f));
+        if !twin.handlers.values().chain(twin.libs.values()).any(in_focus) {
+            continue;
+        }
         let mut twin_libs: HashMap<String, Type> = HashMap::new();
-        let lib_results: Vec<(String, Chunk)> = twin
+        let lib_results: Vec<(String, usize, Chunk)> = twin
             .libs
             .par_iter()
             .map(|(name, &file)| {
-                let env = twin_env(
+                let mut env = twin_env(
                     ChunkKind::TwinLibrary,
                     format!("twin:{}/lib/{name}", twin.name),
                     modules,
                     &handler_globals,
                     HashMap::new(),
                 );
-                (name.clone(), check_chunk(&project.files, file, &env))
+                env.index = indexed(file);
+                (name.clone(), file, check_chunk(&project.files, file, &env))
             })
             .collect();
-        for (name, chunk) in lib_results {
+        for (name, file, mut chunk) in lib_results {
             stats.add(&chunk);
             diagnostics.extend(chunk.diagnostics);
+            if let Some(index) = chunk.index.take() {
+                indexes.insert(file, index);
+            }
             twin_libs.insert(name, chunk.lib.exports.unwrap_or(Type::Any));
         }
-        let handler_results: Vec<Chunk> = twin
+        let handler_results: Vec<(usize, Chunk)> = twin
             .handlers
             .par_iter()
+            .filter(|(_, f)| in_focus(f))
             .map(|(name, &file)| {
-                let env = twin_env(
+                let mut env = twin_env(
                     ChunkKind::Handler,
                     format!("twin:{}/{name}", twin.name),
                     modules,
                     &handler_globals,
                     twin_libs.clone(),
                 );
-                check_chunk(&project.files, file, &env)
+                env.index = indexed(file);
+                (file, check_chunk(&project.files, file, &env))
             })
             .collect();
-        for chunk in handler_results {
+        for (file, mut chunk) in handler_results {
             stats.add(&chunk);
             diagnostics.extend(chunk.diagnostics);
+            if let Some(index) = chunk.index.take() {
+                indexes.insert(file, index);
+            }
         }
+    }
+    if let Some(f) = focus {
+        diagnostics.retain(|d| f.files.contains(&d.file));
     }
     let mut seen = HashSet::new();
     diagnostics.retain(|d| seen.insert((d.file, d.span.clone(), d.code, d.message.clone())));
     diagnostics.sort_by(|a, b| (a.file, a.span.start, a.code).cmp(&(b.file, b.span.start, b.code)));
-    Report {
-        files: project.files.clone(),
-        diagnostics,
-        total_entries,
-        stats,
+    FocusedReport {
+        report: Report {
+            files: project.files.clone(),
+            diagnostics,
+            total_entries,
+            stats,
+        },
+        indexes,
     }
 }
 
@@ -181,6 +293,7 @@ fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
             lib: LibInfo::default(),
             lines: 0,
             parse_failed: false,
+            index: None,
         };
     };
     let text: Arc<str> = src.text.clone();
@@ -195,6 +308,7 @@ fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
                 lib: LibInfo::default(),
                 lines,
                 parse_failed: true,
+                index: None,
             }
         }
         Ok(ast) => {
@@ -202,6 +316,7 @@ fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
                 diagnostics,
                 exports,
                 g_writes,
+                index,
             } = walk_chunk(ast, &parsed.prepared, env, file);
             Chunk {
                 diagnostics,
@@ -211,6 +326,7 @@ fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
                 },
                 lines,
                 parse_failed: false,
+                index,
             }
         }
     }
@@ -264,6 +380,7 @@ fn entry_env<'a>(
         import_globals,
         lenient_globals: lenient,
         twin_libs: HashMap::new(),
+        index: false,
     }
 }
 
@@ -284,6 +401,7 @@ fn twin_env<'a>(
         import_globals: HashSet::new(),
         lenient_globals: false,
         twin_libs,
+        index: false,
     }
 }
 

@@ -67,6 +67,11 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "method not exported by the source",
     ),
     ("Y0008", Severity::Error, "invalid entry field"),
+    (
+        "H0001",
+        Severity::Hint,
+        "file not referenced by any entry (editor only)",
+    ),
 ];
 
 /// The default severity of a code (error for unknown codes).

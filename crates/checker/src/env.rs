@@ -96,4 +96,6 @@ pub struct Env<'a> {
     pub lenient_globals: bool,
     /// Twin libraries for `wraith.import(name)` → their export types.
     pub twin_libs: HashMap<String, Type>,
+    /// Record the editor index ([`crate::walk::index::ChunkIndex`]) while walking.
+    pub index: bool,
 }

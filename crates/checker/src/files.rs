@@ -34,6 +34,13 @@ impl Files {
         self.files.len() - 1
     }
 
+    /// Replace the text of file `idx` (an editor's buffer); no-op for an unknown index.
+    pub fn set_text(&mut self, idx: usize, text: impl Into<Arc<str>>) {
+        if let Some(f) = self.files.get_mut(idx) {
+            f.text = text.into();
+        }
+    }
+
     /// The file at `idx`.
     pub fn get(&self, idx: usize) -> Option<&SourceFile> {
         self.files.get(idx)

@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::files::Files;
@@ -114,6 +115,9 @@ pub struct Project {
     /// `.wippy.yaml`, else the parent of a `src` directory, else the root. Entry ids are unique
     /// per scope, so a tree holding several projects (examples, module test apps) loads whole.
     pub scopes: Vec<PathBuf>,
+    /// Texts that replace files on disk while loading (an editor's unsaved buffers), by
+    /// canonical path.
+    pub overlay: HashMap<PathBuf, Arc<str>>,
 }
 
 impl Project {
@@ -172,6 +176,23 @@ const SKIP_DIRS: &[&str] = &["node_modules", "target", ".git", ".wippy"];
 
 /// Load the project under `root` (a directory, or a single YAML file).
 pub fn load_project(root: &Path) -> Result<Project, LoadError> {
+    load_project_with(root, HashMap::new())
+}
+
+/// The text of `path`: the overlay's if it has one, else the file on disk.
+fn read_text(project: &Project, path: &Path) -> std::io::Result<Arc<str>> {
+    match project.overlay.get(path) {
+        Some(t) => Ok(t.clone()),
+        None => std::fs::read_to_string(path).map(Arc::from),
+    }
+}
+
+/// [`load_project`] with `overlay` texts standing in for files on disk (keys are canonical
+/// paths).
+pub fn load_project_with(
+    root: &Path,
+    overlay: HashMap<PathBuf, Arc<str>>,
+) -> Result<Project, LoadError> {
     let meta =
         std::fs::metadata(root).map_err(|e| LoadError(format!("{}: {e}", root.display())))?;
     let root = root
@@ -183,6 +204,7 @@ pub fn load_project(root: &Path) -> Result<Project, LoadError> {
         } else {
             root.parent().unwrap_or(&root).to_path_buf()
         },
+        overlay,
         ..Project::default()
     };
     let mut yamls = Vec::new();
@@ -236,7 +258,7 @@ fn walk(
 }
 
 fn load_yaml_file(project: &mut Project, path: &Path) {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(text) = read_text(project, path) else {
         return;
     };
     let declares_namespace = text.lines().any(|l| l.starts_with("namespace:"));
@@ -385,7 +407,7 @@ fn load_entry(
         )),
         Some(src) => match src.as_str() {
             Some(s) => match resolve_source(&project.root, dir, s) {
-                Ok(path) => match std::fs::read_to_string(&path) {
+                Ok(path) => match read_text(project, &path) {
                     Ok(text) => {
                         let idx = project
                             .files
@@ -639,7 +661,7 @@ fn load_twin(project: &mut Project, handlers: &Path) {
             ) else {
                 continue;
             };
-            if let Ok(text) = std::fs::read_to_string(&p) {
+            if let Ok(text) = read_text(project, &p) {
                 let idx = project.files.add(p, text);
                 map.entry(stem).or_insert(idx);
             }

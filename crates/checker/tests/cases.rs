@@ -43,6 +43,7 @@ fn check_case(path: &Path) -> Result<(), String> {
         import_globals: HashSet::new(),
         lenient_globals: false,
         twin_libs: HashMap::new(),
+        index: false,
     };
     let parsed = parse_chunk(
         &src,

@@ -173,6 +173,7 @@ impl Walker<'_> {
                 Suffix::Call(Call::MethodCall(mc)) => {
                     let name = ident(mc.name()).to_owned();
                     let recv = cur.ty.clone();
+                    self.record_member(span(mc.name()), &recv, true);
                     let lookup =
                         self.env
                             .modules
@@ -235,6 +236,7 @@ impl Walker<'_> {
 
     /// `cur.name`.
     fn member(&mut self, cur: Cur, name: String, sp: std::ops::Range<u32>) -> Cur {
+        self.record_member(sp.clone(), &cur.ty, false);
         let path = format!("{}.{name}", cur.path);
         match self
             .env

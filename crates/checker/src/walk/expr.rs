@@ -146,6 +146,7 @@ impl Walker<'_> {
 
     pub(super) fn read_name(&mut self, name: &str, sp: std::ops::Range<u32>) -> Type {
         if let Some(id) = self.lookup(name) {
+            self.record_use(id, sp);
             let l = &mut self.locals[id];
             l.used = true;
             return l.ty.clone();
@@ -304,6 +305,7 @@ impl Walker<'_> {
     /// `self` (for `function t:m()`).
     pub(super) fn function_body(&mut self, body: &FunctionBody, self_ty: Option<Type>) -> Type {
         let paren = span(body.parameters_parentheses().tokens().0).start;
+        let outer = std::mem::replace(&mut self.end_hint, span(body).end);
         self.push_scope();
         self.fn_returns.push(self.prep.returns.get(&paren).cloned());
         let mut f = FunctionType {
@@ -341,6 +343,7 @@ impl Walker<'_> {
         self.block_in_scope(body.block());
         self.fn_returns.pop();
         self.pop_scope();
+        self.end_hint = outer;
         Type::function(f)
     }
 }

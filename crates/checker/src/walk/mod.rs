@@ -7,6 +7,7 @@
 
 mod call;
 mod expr;
+pub mod index;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -30,6 +31,8 @@ pub struct ChunkResult {
     pub exports: Option<Type>,
     /// Globals written through `_G.name = …`.
     pub g_writes: Vec<String>,
+    /// Locals, uses and member accesses, when the environment asked for them.
+    pub index: Option<index::ChunkIndex>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,6 +53,10 @@ struct LocalVar {
     used: bool,
     /// The type came from an annotation (never widened by assignments).
     annotated: bool,
+    /// Byte offset where its scope ends.
+    scope_end: u32,
+    /// Declared in the chunk's top-level scope.
+    top_level: bool,
     /// Fields were written with a computed key (`t[k] = v`): its record type is not exhaustive.
     dynamic: bool,
 }
@@ -75,6 +82,13 @@ pub(crate) struct Walker<'a> {
     guards: Vec<(String, String)>,
     /// Declared returns of the enclosing functions (innermost last; `None` when unannotated).
     fn_returns: Vec<Option<(Vec<Type>, Option<Type>)>>,
+    /// End offset of the innermost statement or function being walked (where a scope opened
+    /// now ends), and the ends of the open scopes.
+    end_hint: u32,
+    scope_ends: Vec<u32>,
+    /// Uses of locals and member accesses, when `env.index` is set.
+    uses: Vec<(usize, Range<u32>)>,
+    members: Vec<index::MemberAccess>,
 }
 
 /// Byte range of a syntax node.
@@ -113,16 +127,43 @@ pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> Chu
         probing: 0,
         probed: Vec::new(),
         guards: Vec::new(),
+        end_hint: u32::MAX,
+        scope_ends: Vec::new(),
+        uses: Vec::new(),
+        members: Vec::new(),
     };
     w.block(ast.nodes());
     let mut diagnostics = w.diags;
     for d in &mut diagnostics {
         d.entry_id.clone_from(&env.entry_id);
     }
+    let index = env.index.then(|| index::ChunkIndex {
+        locals: w
+            .locals
+            .iter()
+            .map(|l| index::LocalSymbol {
+                name: l.name.clone(),
+                decl: l.span.clone(),
+                scope_end: l.scope_end,
+                ty: l.ty.clone(),
+                kind: match l.kind {
+                    LocalKind::Local => index::SymbolKind::Local,
+                    LocalKind::Function => index::SymbolKind::Function,
+                    LocalKind::Import => index::SymbolKind::Import,
+                    LocalKind::Param => index::SymbolKind::Param,
+                    LocalKind::LoopVar => index::SymbolKind::LoopVar,
+                },
+                top_level: l.top_level,
+            })
+            .collect(),
+        uses: w.uses,
+        members: w.members,
+    });
     ChunkResult {
         diagnostics,
         exports: w.exports,
         g_writes: w.g_writes,
+        index,
     }
 }
 
@@ -164,10 +205,15 @@ impl<'a> Walker<'a> {
 
     fn push_scope(&mut self) {
         self.scopes.push(Vec::new());
+        self.scope_ends.push(self.end_hint);
     }
 
     fn pop_scope(&mut self) {
         let Some(ids) = self.scopes.pop() else { return };
+        let end = self.scope_ends.pop().unwrap_or(u32::MAX);
+        for &id in &ids {
+            self.locals[id].scope_end = end;
+        }
         for id in ids {
             let l = &self.locals[id];
             if l.used
@@ -206,6 +252,7 @@ impl<'a> Walker<'a> {
         annotated: bool,
     ) -> usize {
         let id = self.locals.len();
+        let top_level = self.scopes.len() == 1;
         self.locals.push(LocalVar {
             name,
             span,
@@ -214,6 +261,8 @@ impl<'a> Walker<'a> {
             used: false,
             annotated,
             dynamic: false,
+            scope_end: u32::MAX,
+            top_level,
         });
         if let Some(scope) = self.scopes.last_mut() {
             scope.push(id);
@@ -301,6 +350,26 @@ impl<'a> Walker<'a> {
     }
 
     fn stmt(&mut self, s: &Stmt) {
+        let outer = std::mem::replace(&mut self.end_hint, span(s).end);
+        self.stmt_inner(s);
+        self.end_hint = outer;
+    }
+
+    /// Record a use of local `id` at `sp` (for the editor index).
+    pub(super) fn record_use(&mut self, id: usize, sp: Range<u32>) {
+        if self.env.index && !sp.is_empty() {
+            self.uses.push((id, sp));
+        }
+    }
+
+    /// Record `recv.name` / `recv:name` (for the editor index).
+    pub(super) fn record_member(&mut self, name: Range<u32>, receiver: &Type, colon: bool) {
+        if self.env.index {
+            self.members.push(index::MemberAccess { name, receiver: receiver.clone(), colon });
+        }
+    }
+
+    fn stmt_inner(&mut self, s: &Stmt) {
         match s {
             Stmt::LocalAssignment(la) => {
                 let tys = self.expr_list(la.expressions(), 0);
@@ -473,6 +542,7 @@ impl<'a> Walker<'a> {
             Var::Name(t) => {
                 let name = ident(t);
                 if let Some(id) = self.lookup(name) {
+                    self.record_use(id, span(t));
                     let l = &self.locals[id];
                     if l.annotated {
                         let declared = l.ty.clone();
