@@ -37,6 +37,8 @@ enum Command {
     Test(commands::test::TestArgs),
     /// Serve a Wraith twin's Lua handlers over HTTP.
     Serve(commands::serve::ServeArgs),
+    /// Run the language server on stdin/stdout (for editors).
+    Lsp,
 }
 
 fn main() -> ExitCode {
@@ -48,6 +50,13 @@ fn main() -> ExitCode {
         Command::Run(args) => commands::run::run(&args),
         Command::Test(args) => commands::test::run(&args),
         Command::Serve(args) => commands::serve::run(&args),
+        Command::Lsp => match lsp::run_stdio() {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error: {e}");
+                2
+            }
+        },
     };
     ExitCode::from(code)
 }

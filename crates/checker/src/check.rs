@@ -83,6 +83,8 @@ pub struct FocusedReport {
     pub report: Report,
     /// Editor indexes by file.
     pub indexes: HashMap<usize, ChunkIndex>,
+    /// What each checked entry's chunk returns (its exports), by source file.
+    pub exports: HashMap<usize, Type>,
 }
 
 /// Check a loaded project against `modules`.
@@ -130,13 +132,18 @@ pub fn check_loose(files: &Files, file: usize, modules: &ModuleSet) -> FocusedRe
     FocusedReport {
         report: Report { files: files.clone(), diagnostics, total_entries: 0, stats },
         indexes,
+        exports: chunk.lib.exports.map(|t| (file, t)).into_iter().collect(),
     }
 }
 
+/// Run `f` on the checker's thread pool (built once per process, [`PARSE_STACK`] of stack per
+/// worker), or on this thread if the pool cannot be built.
 fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    match rayon::ThreadPoolBuilder::new().stack_size(PARSE_STACK).build() {
-        Ok(pool) => pool.install(f),
-        Err(_) => f(),
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().stack_size(PARSE_STACK).build().ok());
+    match pool {
+        Some(pool) => pool.install(f),
+        None => f(),
     }
 }
 
@@ -146,7 +153,9 @@ fn needed_entries(project: &Project, focus: &Focus) -> HashSet<usize> {
         .entries
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.source.as_ref().is_some_and(|(f, _)| focus.files.contains(f)))
+        .filter(|(_, e)| {
+            focus.files.contains(&e.yaml) || e.source.as_ref().is_some_and(|(f, _)| focus.files.contains(f))
+        })
         .map(|(i, _)| i)
         .collect();
     let mut stack: Vec<usize> = needed.iter().copied().collect();
@@ -166,6 +175,7 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
     let needed = focus.map(|f| needed_entries(project, f));
     let indexed = |file: usize| focus.is_some_and(|f| f.index && f.files.contains(&file));
     let mut indexes: HashMap<usize, ChunkIndex> = HashMap::new();
+    let mut exports: HashMap<usize, Type> = HashMap::new();
     let entry_globals = modules.globals(Environment::Entry);
     let handler_globals = modules.globals(Environment::Handler);
     let mut stats = Stats::default();
@@ -209,8 +219,13 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
         for (idx, mut chunk) in results {
             stats.add(&chunk);
             diagnostics.extend(chunk.diagnostics);
-            if let (Some(index), Some((file, _))) = (chunk.index.take(), &project.entries[idx].source) {
-                indexes.insert(*file, index);
+            if let Some((file, _)) = &project.entries[idx].source {
+                if let Some(index) = chunk.index.take() {
+                    indexes.insert(*file, index);
+                }
+                if let Some(t) = &chunk.lib.exports {
+                    exports.insert(*file, t.clone());
+                }
             }
             libs.insert(idx, chunk.lib);
         }
@@ -282,6 +297,7 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
             stats,
         },
         indexes,
+        exports,
     }
 }
 
