@@ -336,7 +336,10 @@ fn ctrl_c_stops_the_server_cleanly() {
     let (status, _) = http(&agent(), "GET", &format!("{}/orders", s.base), None);
     assert_eq!(status, 200);
     let pid = s.child.id().to_string();
-    let sent = std::process::Command::new("kill").args(["-INT", &pid]).status().expect("kill -INT");
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill -INT");
     assert!(sent.success());
     let started = Instant::now();
     loop {
@@ -344,7 +347,10 @@ fn ctrl_c_stops_the_server_cleanly() {
             assert!(code.success(), "exit status {code}");
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(10), "still running after SIGINT");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "still running after SIGINT"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }

@@ -1,9 +1,9 @@
 //! A JSON-RPC client for `wippy lsp` over pipes: Content-Length framing, requests matched by id,
 //! notifications kept for inspection.
 
-use std::io::{BufRead, BufReader, Write};
 #[allow(unused_imports)]
 use std::io::Read as _;
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
@@ -62,7 +62,13 @@ impl Session {
                 }
             }
         });
-        Session { child, stdin, incoming, next_id: 0, notifications: Vec::new() }
+        Session {
+            child,
+            stdin,
+            incoming,
+            next_id: 0,
+            notifications: Vec::new(),
+        }
     }
 
     /// Write raw bytes (for malformed-input tests).
@@ -94,7 +100,8 @@ impl Session {
             msg["params"] = params;
         }
         self.send(&msg);
-        self.wait(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none()).unwrap_or_else(|| panic!("no response to {method}"))
+        self.wait(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none())
+            .unwrap_or_else(|| panic!("no response to {method}"))
     }
 
     /// Wait up to 10 s for a message matching `pred` (notifications seen meanwhile are kept;
@@ -123,9 +130,15 @@ impl Session {
     pub fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
         let uri = uri.to_owned();
         let m = self
-            .wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str())
+            .wait(|m| {
+                m["method"] == "textDocument/publishDiagnostics"
+                    && m["params"]["uri"] == uri.as_str()
+            })
             .unwrap_or_else(|| panic!("no diagnostics for {uri}"));
-        m["params"]["diagnostics"].as_array().cloned().unwrap_or_default()
+        m["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Whether the server process is still running.

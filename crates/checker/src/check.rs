@@ -130,7 +130,12 @@ pub fn check_loose(files: &Files, file: usize, modules: &ModuleSet) -> FocusedRe
         indexes.insert(file, index);
     }
     FocusedReport {
-        report: Report { files: files.clone(), diagnostics, total_entries: 0, stats },
+        report: Report {
+            files: files.clone(),
+            diagnostics,
+            total_entries: 0,
+            stats,
+        },
         indexes,
         exports: chunk.lib.exports.map(|t| (file, t)).into_iter().collect(),
     }
@@ -140,7 +145,12 @@ pub fn check_loose(files: &Files, file: usize, modules: &ModuleSet) -> FocusedRe
 /// worker), or on this thread if the pool cannot be built.
 fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
-    let pool = POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().stack_size(PARSE_STACK).build().ok());
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(PARSE_STACK)
+            .build()
+            .ok()
+    });
     match pool {
         Some(pool) => pool.install(f),
         None => f(),
@@ -154,13 +164,20 @@ fn needed_entries(project: &Project, focus: &Focus) -> HashSet<usize> {
         .iter()
         .enumerate()
         .filter(|(_, e)| {
-            focus.files.contains(&e.yaml) || e.source.as_ref().is_some_and(|(f, _)| focus.files.contains(f))
+            focus.files.contains(&e.yaml)
+                || e.source
+                    .as_ref()
+                    .is_some_and(|(f, _)| focus.files.contains(f))
         })
         .map(|(i, _)| i)
         .collect();
     let mut stack: Vec<usize> = needed.iter().copied().collect();
     while let Some(i) = stack.pop() {
-        for t in project.entries[i].imports.iter().filter_map(|imp| imp.entry) {
+        for t in project.entries[i]
+            .imports
+            .iter()
+            .filter_map(|imp| imp.entry)
+        {
             if needed.insert(t) {
                 stack.push(t);
             }
@@ -232,7 +249,12 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
     }
     for twin in &project.twins {
         let in_focus = |f: &usize| focus.is_none_or(|fo| fo.files.contains(f));
-        if !twin.handlers.values().chain(twin.libs.values()).any(in_focus) {
+        if !twin
+            .handlers
+            .values()
+            .chain(twin.libs.values())
+            .any(in_focus)
+        {
             continue;
         }
         let mut twin_libs: HashMap<String, Type> = HashMap::new();

@@ -135,7 +135,7 @@ fn walking_garbage_and_odd_code_never_panics() {
             import_globals: HashSet::new(),
             lenient_globals: false,
             twin_libs: HashMap::new(),
-        index: false,
+            index: false,
         };
         let samples = [
             "local a, b, c = ...\nreturn a.b.c:d(e)[f]('x'){1}",

@@ -10,7 +10,9 @@
 
 use std::path::Path;
 
-use tower_lsp::lsp_types::{CompletionItem, CompletionItemKind, Documentation, InsertTextFormat, MarkupContent, MarkupKind};
+use tower_lsp::lsp_types::{
+    CompletionItem, CompletionItemKind, Documentation, InsertTextFormat, MarkupContent, MarkupKind,
+};
 use typedefs::{Environment, Type};
 
 use crate::members::{members, Kind, Member};
@@ -20,16 +22,36 @@ use crate::workspace::{Analysis, Role, Workspace};
 pub const HOLE: &str = "__c__";
 
 const KEYWORDS: &[&str] = &[
-    "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "if", "in", "local", "nil", "not", "or", "repeat",
-    "return", "then", "true", "until", "while",
+    "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "if", "in", "local",
+    "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
 ];
 
 /// Entry kinds offered after `kind:` (the Lua kinds first; wippy-facts §3).
 const KINDS: &[&str] = &[
-    "function.lua", "library.lua", "process.lua", "workflow.lua", "http.service", "http.router", "http.endpoint", "http.static",
-    "registry.entry", "env.variable", "template.jet", "security.policy", "fs.directory", "db.sql.sqlite", "db.sql.postgres",
-    "process.host", "process.service", "contract.definition", "contract.binding", "queue.consumer", "ns.definition",
-    "ns.dependency", "ns.requirement", "store.memory",
+    "function.lua",
+    "library.lua",
+    "process.lua",
+    "workflow.lua",
+    "http.service",
+    "http.router",
+    "http.endpoint",
+    "http.static",
+    "registry.entry",
+    "env.variable",
+    "template.jet",
+    "security.policy",
+    "fs.directory",
+    "db.sql.sqlite",
+    "db.sql.postgres",
+    "process.host",
+    "process.service",
+    "contract.definition",
+    "contract.binding",
+    "queue.consumer",
+    "ns.definition",
+    "ns.dependency",
+    "ns.requirement",
+    "store.memory",
 ];
 
 fn is_ident(c: char) -> bool {
@@ -38,15 +60,30 @@ fn is_ident(c: char) -> bool {
 
 /// Start of the identifier that ends at `offset`.
 pub fn word_start(text: &str, offset: usize) -> usize {
-    text[..offset].char_indices().rev().take_while(|(_, c)| is_ident(*c)).last().map_or(offset, |(i, _)| i)
+    text[..offset]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_ident(*c))
+        .last()
+        .map_or(offset, |(i, _)| i)
 }
 
 fn markdown(doc: Option<&str>) -> Option<Documentation> {
-    doc.map(|d| Documentation::MarkupContent(MarkupContent { kind: MarkupKind::Markdown, value: d.to_owned() }))
+    doc.map(|d| {
+        Documentation::MarkupContent(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: d.to_owned(),
+        })
+    })
 }
 
 fn plain(label: &str, kind: CompletionItemKind, detail: Option<String>) -> CompletionItem {
-    CompletionItem { label: label.to_owned(), kind: Some(kind), detail, ..CompletionItem::default() }
+    CompletionItem {
+        label: label.to_owned(),
+        kind: Some(kind),
+        detail,
+        ..CompletionItem::default()
+    }
 }
 
 /// A completion item for a member; functions insert a call snippet with their parameters.
@@ -75,7 +112,14 @@ pub fn member_item(m: &Member, colon: bool) -> CompletionItem {
 
 /// Analyse `text` with the word at `offset` replaced by each patch in turn; the first that
 /// parses.
-fn patched(ws: &mut Workspace, path: &Path, text: &str, start: usize, offset: usize, patches: &[&str]) -> Option<(Analysis, usize)> {
+fn patched(
+    ws: &mut Workspace,
+    path: &Path,
+    text: &str,
+    start: usize,
+    offset: usize,
+    patches: &[&str],
+) -> Option<(Analysis, usize)> {
     for p in patches {
         let candidate = format!("{}{p}{}", &text[..start], &text[offset..]);
         let a = ws.analyse(path, &candidate);
@@ -97,25 +141,43 @@ pub fn lua(ws: &mut Workspace, path: &Path, text: &str, offset: usize) -> Vec<Co
     let colon = trimmed.ends_with(':') && !trimmed.ends_with("::");
     let dot = trimmed.ends_with('.') && !trimmed.ends_with("..");
     if colon || dot {
+        if let Some(items) = fast_members(ws, path, text, start, colon) {
+            return items;
+        }
         let hole = start;
-        let Some((a, _)) = patched(ws, path, text, hole, offset, &[HOLE, &format!("{HOLE}()")]) else {
+        let Some((a, _)) = patched(ws, path, text, hole, offset, &[HOLE, &format!("{HOLE}()")])
+        else {
             return Vec::new();
         };
         let Some(access) = a.index.as_ref().and_then(|i| i.member_at(hole as u32 + 1)) else {
             return Vec::new();
         };
-        return members(&access.receiver, ws.modules, colon).iter().map(|m| member_item(m, colon)).collect();
+        return members(&access.receiver, ws.modules, colon)
+            .iter()
+            .map(|m| member_item(m, colon))
+            .collect();
     }
-    let patches = [&text[start..offset], HOLE, &format!("{HOLE}()"), ""];
-    let analysis = patched(ws, path, text, start, offset, &patches).map(|(a, _)| a);
+    // Scope from the last analysis that parsed, else from a patched copy of the buffer.
+    let (analysis, at) = match ws.cached(path, text, start) {
+        Some((a, at)) => (Some(a.clone()), at),
+        None => {
+            let patches = [&text[start..offset], HOLE, &format!("{HOLE}()"), ""];
+            (
+                patched(ws, path, text, start, offset, &patches).map(|(a, _)| a),
+                start,
+            )
+        }
+    };
     let mut items = Vec::new();
     if let Some(index) = analysis.as_ref().and_then(|a| a.index.as_ref()) {
-        for l in index.visible(start as u32) {
+        for l in index.visible(at as u32) {
             if l.name == HOLE {
                 continue;
             }
             let kind = match (l.kind, &l.ty) {
-                (checker::walk::index::SymbolKind::Function, _) | (_, Type::Function(_)) => CompletionItemKind::FUNCTION,
+                (checker::walk::index::SymbolKind::Function, _) | (_, Type::Function(_)) => {
+                    CompletionItemKind::FUNCTION
+                }
                 (checker::walk::index::SymbolKind::Import, _) => CompletionItemKind::MODULE,
                 _ => CompletionItemKind::VARIABLE,
             };
@@ -140,9 +202,75 @@ pub fn lua(ws: &mut Workspace, path: &Path, text: &str, offset: usize) -> Vec<Co
     items
 }
 
+/// The receiver before `.`/`:` ending at `dot_end` (exclusive of the partial word), when it is
+/// a plain name chain (`json`, `crypto.random`, `db`).
+fn receiver_chain(text: &str, dot_end: usize) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    let mut end = text[..dot_end]
+        .trim_end_matches([' ', '\t'])
+        .len()
+        .checked_sub(1)?;
+    loop {
+        let start = word_start(text, end);
+        if start == end {
+            return None;
+        }
+        names.push(text[start..end].to_owned());
+        let before = text[..start].trim_end_matches([' ', '\t']);
+        if before.ends_with('.') && !before.ends_with("..") {
+            end = before.len() - 1;
+            continue;
+        }
+        if names[names.len() - 1].starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        break;
+    }
+    names.reverse();
+    Some(names)
+}
+
+/// Member completion without re-analysing the buffer: the receiver chain resolved through the
+/// last analysis that parsed (a visible local's type, else a global), then the manifests.
+fn fast_members(
+    ws: &Workspace,
+    path: &Path,
+    text: &str,
+    start: usize,
+    colon: bool,
+) -> Option<Vec<CompletionItem>> {
+    let names = receiver_chain(text, start)?;
+    let (a, at) = ws.cached(path, text, start)?;
+    let index = a.index.as_ref()?;
+    let first = &names[0];
+    let mut ty = match index
+        .visible(at as u32)
+        .into_iter()
+        .find(|l| &l.name == first)
+    {
+        Some(l) => l.ty.clone(),
+        None => crate::hover::global(ws, path, first)?.0,
+    };
+    for n in &names[1..] {
+        ty = crate::members::member(&ty, n, ws.modules, false)?.ty;
+    }
+    if matches!(ty, Type::Any | Type::Unknown) {
+        return None;
+    }
+    Some(
+        members(&ty, ws.modules, colon)
+            .iter()
+            .map(|m| member_item(m, colon))
+            .collect(),
+    )
+}
+
 /// Globals of the document's chunk kind: the environment's ambient globals, and for entries
 /// their `modules:` and `imports:` aliases (globals in Wippy too).
-fn globals(ws: &Workspace, path: &Path) -> Vec<(String, String, Option<String>, CompletionItemKind)> {
+fn globals(
+    ws: &Workspace,
+    path: &Path,
+) -> Vec<(String, String, Option<String>, CompletionItemKind)> {
     let role = ws.role(path);
     let env = match role {
         Role::Handler(_) | Role::TwinLib(_) => Environment::Handler,
@@ -164,10 +292,20 @@ fn globals(ws: &Workspace, path: &Path) -> Vec<(String, String, Option<String>, 
     if let Some(e) = ws.entry_of(path) {
         for m in &e.modules {
             let doc = ws.modules.get(&m.value).and_then(|m| m.description.clone());
-            out.push((m.value.clone(), format!("module {}", m.value), doc, CompletionItemKind::MODULE));
+            out.push((
+                m.value.clone(),
+                format!("module {}", m.value),
+                doc,
+                CompletionItemKind::MODULE,
+            ));
         }
         for i in &e.imports {
-            out.push((i.alias.clone(), format!("import {}", i.target.value), None, CompletionItemKind::MODULE));
+            out.push((
+                i.alias.clone(),
+                format!("import {}", i.target.value),
+                None,
+                CompletionItemKind::MODULE,
+            ));
         }
     }
     out
@@ -184,10 +322,16 @@ fn string_argument(ws: &Workspace, path: &Path, before: &str) -> Option<Vec<Comp
     };
     if b.ends_with("wraith.import") {
         let libs = match ws.role(path) {
-            Role::Handler(t) | Role::TwinLib(t) => ws.project.twins[t].libs.keys().cloned().collect(),
+            Role::Handler(t) | Role::TwinLib(t) => {
+                ws.project.twins[t].libs.keys().cloned().collect()
+            }
             _ => Vec::new(),
         };
-        return Some(libs.iter().map(|l| module_item(l, format!("lua/lib/{l}"), None)).collect());
+        return Some(
+            libs.iter()
+                .map(|l| module_item(l, format!("lua/lib/{l}"), None))
+                .collect(),
+        );
     }
     if !b.ends_with("require") || b[..b.len() - 7].ends_with(|c: char| is_ident(c) || c == '.') {
         return None;
@@ -196,10 +340,24 @@ fn string_argument(ws: &Workspace, path: &Path, before: &str) -> Option<Vec<Comp
         Some(e) => e
             .modules
             .iter()
-            .map(|m| module_item(&m.value, "module (modules:)".into(), ws.modules.get(&m.value).and_then(|d| d.description.clone())))
-            .chain(e.imports.iter().map(|i| module_item(&i.alias, format!("import {}", i.target.value), None)))
+            .map(|m| {
+                module_item(
+                    &m.value,
+                    "module (modules:)".into(),
+                    ws.modules.get(&m.value).and_then(|d| d.description.clone()),
+                )
+            })
+            .chain(
+                e.imports
+                    .iter()
+                    .map(|i| module_item(&i.alias, format!("import {}", i.target.value), None)),
+            )
             .collect(),
-        None => ws.modules.iter().map(|m| module_item(&m.name, "module".into(), m.description.clone())).collect(),
+        None => ws
+            .modules
+            .iter()
+            .map(|m| module_item(&m.name, "module".into(), m.description.clone()))
+            .collect(),
     };
     Some(items)
 }
@@ -216,7 +374,9 @@ fn yaml_key(text: &str, offset: usize) -> Option<String> {
     };
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let line = &text[line_start..offset];
-    if let Some(k) = key_of(line).filter(|k| ["kind", "modules", "method", "imports"].contains(&k.as_str())) {
+    if let Some(k) =
+        key_of(line).filter(|k| ["kind", "modules", "method", "imports"].contains(&k.as_str()))
+    {
         return Some(k);
     }
     let indent = line.len() - line.trim_start().len();
@@ -235,19 +395,38 @@ fn yaml_key(text: &str, offset: usize) -> Option<String> {
 
 /// The `source: file://…` of the YAML entry around `offset`, resolved against the file's dir.
 fn entry_source(text: &str, offset: usize, path: &Path) -> Option<std::path::PathBuf> {
-    let start = text[..offset].rfind("- name:").or_else(|| text[..offset].rfind("-  name:"))?;
-    let end = text[offset..].find("- name:").map_or(text.len(), |i| offset + i);
+    let start = text[..offset]
+        .rfind("- name:")
+        .or_else(|| text[..offset].rfind("-  name:"))?;
+    let end = text[offset..]
+        .find("- name:")
+        .map_or(text.len(), |i| offset + i);
     let block = &text[start..end];
-    let src = block.lines().find_map(|l| l.trim().strip_prefix("source:"))?.trim().trim_matches(['"', '\'']);
+    let src = block
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("source:"))?
+        .trim()
+        .trim_matches(['"', '\'']);
     let rel = src.strip_prefix("file://")?;
     Some(crate::workspace::canonical(&path.parent()?.join(rel)))
 }
 
 /// Completion items at byte `offset` of an `_index.yaml`.
 pub fn yaml(ws: &mut Workspace, path: &Path, text: &str, offset: usize) -> Vec<CompletionItem> {
-    let Some(key) = yaml_key(text, offset) else { return Vec::new() };
+    let Some(key) = yaml_key(text, offset) else {
+        return Vec::new();
+    };
     match key.as_str() {
-        "kind" => KINDS.iter().map(|k| plain(k, CompletionItemKind::ENUM_MEMBER, Some("entry kind".into()))).collect(),
+        "kind" => KINDS
+            .iter()
+            .map(|k| {
+                plain(
+                    k,
+                    CompletionItemKind::ENUM_MEMBER,
+                    Some("entry kind".into()),
+                )
+            })
+            .collect(),
         "modules" => ws
             .modules
             .iter()
@@ -266,7 +445,9 @@ pub fn yaml(ws: &mut Workspace, path: &Path, text: &str, offset: usize) -> Vec<C
             .map(|e| plain(&e.id, CompletionItemKind::REFERENCE, Some(e.kind.clone())))
             .collect(),
         "method" => {
-            let Some(src) = entry_source(text, offset, path) else { return Vec::new() };
+            let Some(src) = entry_source(text, offset, path) else {
+                return Vec::new();
+            };
             let source = match ws.docs.get(&src) {
                 Some(d) => d.text.as_str().to_owned(),
                 None => match std::fs::read_to_string(&src) {
@@ -282,7 +463,13 @@ pub fn yaml(ws: &mut Workspace, path: &Path, text: &str, offset: usize) -> Vec<C
                 }
             }
             exports
-                .map(|t| members(&t, ws.modules, false).into_iter().filter(|m| m.kind == Kind::Function).map(|m| plain(&m.name, CompletionItemKind::FUNCTION, Some(m.detail))).collect())
+                .map(|t| {
+                    members(&t, ws.modules, false)
+                        .into_iter()
+                        .filter(|m| m.kind == Kind::Function)
+                        .map(|m| plain(&m.name, CompletionItemKind::FUNCTION, Some(m.detail)))
+                        .collect()
+                })
                 .unwrap_or_default()
         }
         _ => Vec::new(),

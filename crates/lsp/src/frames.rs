@@ -3,7 +3,9 @@
 //! a JSON-RPC parse error (-32700) and passes only well-formed messages on, so bad input never
 //! stops the server.
 
-use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{
+    AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader,
+};
 use tokio::sync::mpsc;
 
 /// Largest message body accepted (bytes).
@@ -36,10 +38,12 @@ pub async fn read_frame<R: AsyncBufRead + Unpin>(r: &mut R) -> std::io::Result<O
         }
         saw_header = true;
         match line.split_once(':') {
-            Some((k, v)) if k.eq_ignore_ascii_case("content-length") => match v.trim().parse::<usize>() {
-                Ok(n) => length = Some(n),
-                Err(_) => bad_header = Some(format!("bad Content-Length `{}`", v.trim())),
-            },
+            Some((k, v)) if k.eq_ignore_ascii_case("content-length") => {
+                match v.trim().parse::<usize>() {
+                    Ok(n) => length = Some(n),
+                    Err(_) => bad_header = Some(format!("bad Content-Length `{}`", v.trim())),
+                }
+            }
             Some(_) => {}
             None => bad_header = Some(format!("bad header line `{line}`")),
         }
@@ -53,15 +57,19 @@ pub async fn read_frame<R: AsyncBufRead + Unpin>(r: &mut R) -> std::io::Result<O
     if n > MAX_BODY {
         let mut rest = r.take(n as u64);
         tokio::io::copy(&mut rest, &mut tokio::io::sink()).await?;
-        return Ok(Some(Frame::Malformed(format!("message of {n} bytes is larger than {MAX_BODY}"))));
+        return Ok(Some(Frame::Malformed(format!(
+            "message of {n} bytes is larger than {MAX_BODY}"
+        ))));
     }
     let mut body = vec![0; n];
     r.read_exact(&mut body).await?;
-    Ok(Some(match serde_json::from_slice::<serde_json::Value>(&body) {
-        Ok(v) if v.is_object() || v.is_array() => Frame::Message(body),
-        Ok(_) => Frame::Malformed("a JSON-RPC message must be an object".into()),
-        Err(e) => Frame::Malformed(format!("invalid JSON: {e}")),
-    }))
+    Ok(Some(
+        match serde_json::from_slice::<serde_json::Value>(&body) {
+            Ok(v) if v.is_object() || v.is_array() => Frame::Message(body),
+            Ok(_) => Frame::Malformed("a JSON-RPC message must be an object".into()),
+            Err(e) => Frame::Malformed(format!("invalid JSON: {e}")),
+        },
+    ))
 }
 
 fn framed(body: &[u8]) -> Vec<u8> {

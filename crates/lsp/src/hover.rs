@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use tower_lsp::lsp_types::{ParameterInformation, ParameterLabel, SignatureHelp, SignatureInformation};
+use tower_lsp::lsp_types::{
+    ParameterInformation, ParameterLabel, SignatureHelp, SignatureInformation,
+};
 use typedefs::types::FunctionType;
 use typedefs::{Environment, Type};
 
@@ -18,11 +20,16 @@ fn code(s: &str) -> String {
 /// The identifier around byte `offset` (start, end).
 pub fn word_at(text: &str, offset: usize) -> Option<(usize, usize)> {
     let start = word_start(text, offset);
-    let end = offset + text[offset..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(text.len() - offset);
+    let end = offset
+        + text[offset..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(text.len() - offset);
     (start < end).then_some((start, end))
 }
 
-fn global(ws: &Workspace, path: &Path, name: &str) -> Option<(Type, Option<String>)> {
+/// The type and description of global `name` in the environment of the document at `path`
+/// (or of module `name`).
+pub fn global(ws: &Workspace, path: &Path, name: &str) -> Option<(Type, Option<String>)> {
     let env = match ws.role(path) {
         Role::Handler(_) | Role::TwinLib(_) => Environment::Handler,
         _ => Environment::Entry,
@@ -130,7 +137,10 @@ fn signature_of(f: &FunctionType, label_name: &str, colon: bool, active: u32) ->
         let start = label.encode_utf16().count() as u32;
         label.push_str(&text);
         let end = label.encode_utf16().count() as u32;
-        infos.push(ParameterInformation { label: ParameterLabel::LabelOffsets([start, end]), documentation: None });
+        infos.push(ParameterInformation {
+            label: ParameterLabel::LabelOffsets([start, end]),
+            documentation: None,
+        });
     }
     if let Some(v) = &f.variadic {
         if !params.is_empty() {
@@ -144,16 +154,30 @@ fn signature_of(f: &FunctionType, label_name: &str, colon: bool, active: u32) ->
         label.push_str(&format!(" -> {}", returns.join(", ")));
     }
     let last = infos.len().saturating_sub(1) as u32;
-    let active = if f.variadic.is_some() { active } else { active.min(last) };
+    let active = if f.variadic.is_some() {
+        active
+    } else {
+        active.min(last)
+    };
     SignatureHelp {
-        signatures: vec![SignatureInformation { label, documentation: None, parameters: Some(infos), active_parameter: Some(active) }],
+        signatures: vec![SignatureInformation {
+            label,
+            documentation: None,
+            parameters: Some(infos),
+            active_parameter: Some(active),
+        }],
         active_signature: Some(0),
         active_parameter: Some(active),
     }
 }
 
 /// Signature help at byte `offset` of `a`'s text (through nested calls: the innermost one).
-pub fn signature(ws: &Workspace, path: &Path, a: &Analysis, offset: usize) -> Option<SignatureHelp> {
+pub fn signature(
+    ws: &Workspace,
+    path: &Path,
+    a: &Analysis,
+    offset: usize,
+) -> Option<SignatureHelp> {
     let text = a.text.as_str();
     let (paren, commas) = open_call(text, offset)?;
     let callee_end = text[..paren].trim_end().len();

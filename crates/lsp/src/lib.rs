@@ -16,7 +16,10 @@ use tower_lsp::{LspService, Server};
 /// Serve LSP on stdin/stdout until the client exits. Errors only if the async runtime cannot
 /// start.
 pub fn run_stdio() -> std::io::Result<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
     rt.block_on(async {
         let (service, socket) = LspService::new(server::Backend::new);
         // The server reads and writes through in-memory pipes; `frames::relay` checks every
@@ -28,7 +31,12 @@ pub fn run_stdio() -> std::io::Result<()> {
         let (_, to_server) = tokio::io::split(client_side);
         let (from_server, _) = tokio::io::split(client_read);
         let server = Server::new(server_read, server_write, socket).serve(service);
-        let relay = frames::relay(tokio::io::stdin(), tokio::io::stdout(), to_server, from_server);
+        let relay = frames::relay(
+            tokio::io::stdin(),
+            tokio::io::stdout(),
+            to_server,
+            from_server,
+        );
         // Stop when the client's input ends, or when the server has handled `exit`.
         tokio::select! {
             () = relay => {}

@@ -41,7 +41,11 @@ pub fn members(ty: &Type, modules: &ModuleSet, colon: bool) -> Vec<Member> {
     out
 }
 
-fn function_member(name: &str, f: &std::sync::Arc<typedefs::types::FunctionType>, doc: Option<String>) -> Member {
+fn function_member(
+    name: &str,
+    f: &std::sync::Arc<typedefs::types::FunctionType>,
+    doc: Option<String>,
+) -> Member {
     Member {
         name: name.to_owned(),
         kind: Kind::Function,
@@ -66,14 +70,20 @@ fn collect(ty: &Type, modules: &ModuleSet, colon: bool, out: &mut Vec<Member>, d
         Type::Namespace(ns) => {
             for (name, m) in &ns.table.members {
                 match &m.kind {
-                    MemberKind::Function(f) => out.push(function_member(name, f, m.description.clone())),
+                    MemberKind::Function(f) => {
+                        out.push(function_member(name, f, m.description.clone()))
+                    }
                     MemberKind::Table(t) if !colon => out.push(Member {
                         name: name.clone(),
                         kind: Kind::Table,
                         detail: format!("{}.{name}", ns.path),
                         doc: m.description.clone().or_else(|| t.description.clone()),
                         function: None,
-                        ty: Type::Any,
+                        ty: Type::Namespace(std::sync::Arc::new(typedefs::types::Namespace {
+                            path: format!("{}.{name}", ns.path),
+                            module: ns.module.clone(),
+                            table: t.clone(),
+                        })),
                     }),
                     MemberKind::Constant(t, v) if !colon => out.push(Member {
                         name: name.clone(),
@@ -139,5 +149,7 @@ fn collect(ty: &Type, modules: &ModuleSet, colon: bool, out: &mut Vec<Member>, d
 
 /// The member `name` of `ty`.
 pub fn member(ty: &Type, name: &str, modules: &ModuleSet, colon: bool) -> Option<Member> {
-    members(ty, modules, colon).into_iter().find(|m| m.name == name)
+    members(ty, modules, colon)
+        .into_iter()
+        .find(|m| m.name == name)
 }

@@ -17,7 +17,7 @@ use crate::workspace::{canonical, is_yaml, Analysis, Workspace};
 use crate::{complete, hover};
 
 /// Delay between the last edit and the diagnostics it causes.
-pub const DEBOUNCE: Duration = Duration::from_millis(15);
+pub const DEBOUNCE: Duration = Duration::from_millis(8);
 
 /// The language server.
 pub struct Backend {
@@ -29,7 +29,11 @@ pub struct Backend {
 impl Backend {
     /// A server talking to `client`.
     pub fn new(client: Client) -> Backend {
-        Backend { client, ws: Arc::new(Mutex::new(Workspace::new())), edits: Arc::default() }
+        Backend {
+            client,
+            ws: Arc::new(Mutex::new(Workspace::new())),
+            edits: Arc::default(),
+        }
     }
 }
 
@@ -42,12 +46,18 @@ fn path_of(uri: &Url) -> Option<PathBuf> {
 }
 
 fn pos(p: Position) -> Pos {
-    Pos { line: p.line, character: p.character }
+    Pos {
+        line: p.line,
+        character: p.character,
+    }
 }
 
 fn range(text: &Text, span: &std::ops::Range<usize>, enc: Encoding) -> Range {
     let (a, b) = (text.pos(span.start, enc), text.pos(span.end, enc));
-    Range { start: Position::new(a.line, a.character), end: Position::new(b.line, b.character) }
+    Range {
+        start: Position::new(a.line, a.character),
+        end: Position::new(b.line, b.character),
+    }
 }
 
 fn lsp_diagnostic(text: &Text, d: &checker::Diagnostic, enc: Encoding) -> Diagnostic {
@@ -74,13 +84,26 @@ fn lsp_diagnostic(text: &Text, d: &checker::Diagnostic, enc: Encoding) -> Diagno
 async fn publish(client: &Client, ws: &Mutex<Workspace>, path: &Path) {
     let (uri, diagnostics, version) = {
         let mut w = lock(ws);
-        let Some(doc) = w.docs.get(path).cloned() else { return };
+        let Some(doc) = w.docs.get(path).cloned() else {
+            return;
+        };
         let a = w.analyse(path, doc.text.as_str());
         let enc = w.encoding;
-        let Ok(uri) = Url::from_file_path(path) else { return };
-        (uri, a.diagnostics.iter().map(|d| lsp_diagnostic(&a.text, d, enc)).collect(), doc.version)
+        let Ok(uri) = Url::from_file_path(path) else {
+            return;
+        };
+        (
+            uri,
+            a.diagnostics
+                .iter()
+                .map(|d| lsp_diagnostic(&a.text, d, enc))
+                .collect(),
+            doc.version,
+        )
     };
-    client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+    client
+        .publish_diagnostics(uri, diagnostics, Some(version))
+        .await;
 }
 
 impl Backend {
@@ -97,7 +120,10 @@ impl Backend {
     fn location(&self, place: &Place) -> Option<Location> {
         let w = lock(&self.ws);
         let text = Text::new(navigate::text_of(&w, &place.path)?);
-        Some(Location { uri: Url::from_file_path(&place.path).ok()?, range: range(&text, &place.span, w.encoding) })
+        Some(Location {
+            uri: Url::from_file_path(&place.path).ok()?,
+            range: range(&text, &place.span, w.encoding),
+        })
     }
 
     async fn publish_open(&self) {
@@ -126,24 +152,43 @@ impl LanguageServer for Backend {
             .or_else(|| params.root_uri.as_ref().and_then(|u| u.to_file_path().ok()));
         {
             let mut w = lock(&self.ws);
-            w.encoding = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
+            w.encoding = if utf8 {
+                Encoding::Utf8
+            } else {
+                Encoding::Utf16
+            };
             w.root = root.map(|r| canonical(&r));
             w.reload();
         }
         let options = |chars: &[&str]| Some(chars.iter().map(|s| (*s).to_owned()).collect());
         Ok(InitializeResult {
-            server_info: Some(ServerInfo { name: "wippy".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+            server_info: Some(ServerInfo {
+                name: "wippy".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
             capabilities: ServerCapabilities {
-                position_encoding: Some(if utf8 { PositionEncodingKind::UTF8 } else { PositionEncodingKind::UTF16 }),
-                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-                    open_close: Some(true),
-                    change: Some(TextDocumentSyncKind::INCREMENTAL),
-                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
-                    ..TextDocumentSyncOptions::default()
-                })),
-                completion_provider: Some(CompletionOptions { trigger_characters: options(&[".", ":", "\"", "'", " "]), ..CompletionOptions::default() }),
+                position_encoding: Some(if utf8 {
+                    PositionEncodingKind::UTF8
+                } else {
+                    PositionEncodingKind::UTF16
+                }),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..TextDocumentSyncOptions::default()
+                    },
+                )),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: options(&[".", ":", "\"", "'", " "]),
+                    ..CompletionOptions::default()
+                }),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
-                signature_help_provider: Some(SignatureHelpOptions { trigger_characters: options(&["(", ","]), ..SignatureHelpOptions::default() }),
+                signature_help_provider: Some(SignatureHelpOptions {
+                    trigger_characters: options(&["(", ","]),
+                    ..SignatureHelpOptions::default()
+                }),
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
                 rename_provider: Some(OneOf::Left(true)),
@@ -159,7 +204,9 @@ impl LanguageServer for Backend {
     }
 
     async fn did_open(&self, p: DidOpenTextDocumentParams) {
-        let Some(path) = path_of(&p.text_document.uri) else { return };
+        let Some(path) = path_of(&p.text_document.uri) else {
+            return;
+        };
         lock(&self.ws).open(path.clone(), p.text_document.text, p.text_document.version);
         if is_yaml(&path) {
             self.publish_open().await;
@@ -169,13 +216,18 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change(&self, p: DidChangeTextDocumentParams) {
-        let Some(path) = path_of(&p.text_document.uri) else { return };
+        let Some(path) = path_of(&p.text_document.uri) else {
+            return;
+        };
         {
             let mut w = lock(&self.ws);
             let enc = w.encoding;
-            let Some(doc) = w.docs.get_mut(&path) else { return };
+            let Some(doc) = w.docs.get_mut(&path) else {
+                return;
+            };
             for c in &p.content_changes {
-                doc.text.edit(c.range.map(|r| (pos(r.start), pos(r.end))), &c.text, enc);
+                doc.text
+                    .edit(c.range.map(|r| (pos(r.start), pos(r.end))), &c.text, enc);
             }
             doc.version = p.text_document.version;
             w.changed(&path);
@@ -197,7 +249,9 @@ impl LanguageServer for Backend {
     }
 
     async fn did_save(&self, p: DidSaveTextDocumentParams) {
-        let Some(path) = path_of(&p.text_document.uri) else { return };
+        let Some(path) = path_of(&p.text_document.uri) else {
+            return;
+        };
         if is_yaml(&path) {
             lock(&self.ws).reload();
             self.publish_open().await;
@@ -207,9 +261,13 @@ impl LanguageServer for Backend {
     }
 
     async fn did_close(&self, p: DidCloseTextDocumentParams) {
-        let Some(path) = path_of(&p.text_document.uri) else { return };
+        let Some(path) = path_of(&p.text_document.uri) else {
+            return;
+        };
         lock(&self.ws).close(&path);
-        self.client.publish_diagnostics(p.text_document.uri, Vec::new(), None).await;
+        self.client
+            .publish_diagnostics(p.text_document.uri, Vec::new(), None)
+            .await;
     }
 
     async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
@@ -219,9 +277,13 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, p: CompletionParams) -> Result<Option<CompletionResponse>> {
         let uri = &p.text_document_position.text_document.uri;
-        let Some(path) = path_of(uri) else { return Ok(None) };
+        let Some(path) = path_of(uri) else {
+            return Ok(None);
+        };
         let mut w = lock(&self.ws);
-        let Some(text) = w.docs.get(&path).map(|d| d.text.clone()) else { return Ok(None) };
+        let Some(text) = w.docs.get(&path).map(|d| d.text.clone()) else {
+            return Ok(None);
+        };
         let offset = text.offset(pos(p.text_document_position.position), w.encoding);
         let items = if is_yaml(&path) {
             complete::yaml(&mut w, &path, text.as_str(), offset)
@@ -233,23 +295,36 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, p: HoverParams) -> Result<Option<Hover>> {
         let tp = p.text_document_position_params;
-        let Some((path, a, offset)) = self.at(&tp.text_document.uri, tp.position) else { return Ok(None) };
+        let Some((path, a, offset)) = self.at(&tp.text_document.uri, tp.position) else {
+            return Ok(None);
+        };
         let w = lock(&self.ws);
         Ok(hover::hover(&w, &path, &a, offset).map(|value| Hover {
-            contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value }),
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value,
+            }),
             range: None,
         }))
     }
 
     async fn signature_help(&self, p: SignatureHelpParams) -> Result<Option<SignatureHelp>> {
         let tp = p.text_document_position_params;
-        let Some(path) = path_of(&tp.text_document.uri) else { return Ok(None) };
+        let Some(path) = path_of(&tp.text_document.uri) else {
+            return Ok(None);
+        };
         let mut w = lock(&self.ws);
-        let Some(text) = w.docs.get(&path).map(|d| d.text.as_str().to_owned()) else { return Ok(None) };
+        let Some(text) = w.docs.get(&path).map(|d| d.text.as_str().to_owned()) else {
+            return Ok(None);
+        };
         let offset = Text::new(text.clone()).offset(pos(tp.position), w.encoding);
         // An open call rarely parses: close what is open at the cursor for the analysis.
         let closers = hover::closers(&text[..offset]);
-        for patch in [String::new(), closers.clone(), format!("{}{closers}", complete::HOLE)] {
+        for patch in [
+            String::new(),
+            closers.clone(),
+            format!("{}{closers}", complete::HOLE),
+        ] {
             let candidate = format!("{}{patch}{}", &text[..offset], &text[offset..]);
             let a = w.analyse(&path, &candidate);
             if a.index.is_some() {
@@ -259,45 +334,88 @@ impl LanguageServer for Backend {
         Ok(None)
     }
 
-    async fn goto_definition(&self, p: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+    async fn goto_definition(
+        &self,
+        p: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
         let tp = p.text_document_position_params;
-        let Some((path, a, offset)) = self.at(&tp.text_document.uri, tp.position) else { return Ok(None) };
+        let Some((path, a, offset)) = self.at(&tp.text_document.uri, tp.position) else {
+            return Ok(None);
+        };
         let place = if is_yaml(&path) {
             navigate::yaml_definition(&path, a.text.as_str(), offset)
         } else {
             let w = lock(&self.ws);
             navigate::lua_definition(&w, &path, &a, offset)
         };
-        Ok(place.and_then(|pl| self.location(&pl)).map(GotoDefinitionResponse::Scalar))
+        Ok(place
+            .and_then(|pl| self.location(&pl))
+            .map(GotoDefinitionResponse::Scalar))
     }
 
     async fn references(&self, p: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let tp = p.text_document_position;
-        let Some((path, a, offset)) = self.at(&tp.text_document.uri, tp.position) else { return Ok(None) };
+        let Some((_, a, offset)) = self.at(&tp.text_document.uri, tp.position) else {
+            return Ok(None);
+        };
         let enc = lock(&self.ws).encoding;
         Ok(navigate::references(&a, offset).map(|spans| {
-            spans.iter().map(|s| Location { uri: tp.text_document.uri.clone(), range: range(&a.text, s, enc) }).filter(|_| path.exists() || true).collect()
+            spans
+                .iter()
+                .map(|s| Location {
+                    uri: tp.text_document.uri.clone(),
+                    range: range(&a.text, s, enc),
+                })
+                .collect()
         }))
     }
 
     async fn rename(&self, p: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let tp = p.text_document_position;
         let name = &p.new_name;
-        let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let valid = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid {
-            return Err(Error::invalid_params(format!("`{name}` is not a Lua identifier")));
+            return Err(Error::invalid_params(format!(
+                "`{name}` is not a Lua identifier"
+            )));
         }
-        let Some((_, a, offset)) = self.at(&tp.text_document.uri, tp.position) else { return Ok(None) };
+        let Some((_, a, offset)) = self.at(&tp.text_document.uri, tp.position) else {
+            return Ok(None);
+        };
         let enc = lock(&self.ws).encoding;
-        let Some(spans) = navigate::references(&a, offset) else { return Ok(None) };
-        let edits = spans.iter().map(|s| TextEdit { range: range(&a.text, s, enc), new_text: name.clone() }).collect();
-        Ok(Some(WorkspaceEdit { changes: Some(HashMap::from([(tp.text_document.uri, edits)])), ..WorkspaceEdit::default() }))
+        let Some(spans) = navigate::references(&a, offset) else {
+            return Ok(None);
+        };
+        let edits = spans
+            .iter()
+            .map(|s| TextEdit {
+                range: range(&a.text, s, enc),
+                new_text: name.clone(),
+            })
+            .collect();
+        Ok(Some(WorkspaceEdit {
+            changes: Some(HashMap::from([(tp.text_document.uri, edits)])),
+            ..WorkspaceEdit::default()
+        }))
     }
 
-    async fn document_symbol(&self, p: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
-        let Some((path, a, _)) = self.at(&p.text_document.uri, Position::new(0, 0)) else { return Ok(None) };
+    async fn document_symbol(
+        &self,
+        p: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let Some((path, a, _)) = self.at(&p.text_document.uri, Position::new(0, 0)) else {
+            return Ok(None);
+        };
         let w = lock(&self.ws);
-        let symbols = if is_yaml(&path) { navigate::entry_symbols(&w, Some(&path), "") } else { navigate::lua_symbols(&path, &a) };
+        let symbols = if is_yaml(&path) {
+            navigate::entry_symbols(&w, Some(&path), "")
+        } else {
+            navigate::lua_symbols(&path, &a)
+        };
         #[allow(deprecated)]
         let out = symbols
             .into_iter()
@@ -306,7 +424,10 @@ impl LanguageServer for Backend {
                 kind: s.kind,
                 tags: None,
                 deprecated: None,
-                location: Location { uri: p.text_document.uri.clone(), range: range(&a.text, &s.place.span, w.encoding) },
+                location: Location {
+                    uri: p.text_document.uri.clone(),
+                    range: range(&a.text, &s.place.span, w.encoding),
+                },
                 container_name: Some(s.detail),
             })
             .collect();

@@ -45,7 +45,10 @@ impl Text {
         let Some(&start) = self.lines.get(p.line as usize) else {
             return self.text.len();
         };
-        let end = self.lines.get(p.line as usize + 1).map_or(self.text.len(), |&e| e - 1);
+        let end = self
+            .lines
+            .get(p.line as usize + 1)
+            .map_or(self.text.len(), |&e| e - 1);
         let line = &self.text[start..end.max(start)];
         let mut units = 0u32;
         for (i, c) in line.char_indices() {
@@ -72,7 +75,10 @@ impl Text {
             Encoding::Utf16 => prefix.encode_utf16().count(),
             Encoding::Utf8 => prefix.len(),
         } as u32;
-        Pos { line: line as u32, character }
+        Pos {
+            line: line as u32,
+            character,
+        }
     }
 
     /// Replace the text between two positions (an incremental change); `None` replaces all.
@@ -98,18 +104,83 @@ mod tests {
     fn utf16_and_utf8_positions_round_trip() {
         let t = Text::new("local a = \"é😀\"\nx = 1\n".to_owned());
         let emoji = t.as_str().find('😀').unwrap();
-        assert_eq!(t.pos(emoji, Encoding::Utf16), Pos { line: 0, character: 12 });
-        assert_eq!(t.pos(emoji, Encoding::Utf8), Pos { line: 0, character: 13 });
-        assert_eq!(t.offset(Pos { line: 0, character: 12 }, Encoding::Utf16), emoji);
-        assert_eq!(t.offset(Pos { line: 1, character: 99 }, Encoding::Utf16), t.as_str().len() - 1);
-        assert_eq!(t.offset(Pos { line: 40, character: 0 }, Encoding::Utf16), t.as_str().len());
+        assert_eq!(
+            t.pos(emoji, Encoding::Utf16),
+            Pos {
+                line: 0,
+                character: 12
+            }
+        );
+        assert_eq!(
+            t.pos(emoji, Encoding::Utf8),
+            Pos {
+                line: 0,
+                character: 13
+            }
+        );
+        assert_eq!(
+            t.offset(
+                Pos {
+                    line: 0,
+                    character: 12
+                },
+                Encoding::Utf16
+            ),
+            emoji
+        );
+        assert_eq!(
+            t.offset(
+                Pos {
+                    line: 1,
+                    character: 99
+                },
+                Encoding::Utf16
+            ),
+            t.as_str().len() - 1
+        );
+        assert_eq!(
+            t.offset(
+                Pos {
+                    line: 40,
+                    character: 0
+                },
+                Encoding::Utf16
+            ),
+            t.as_str().len()
+        );
     }
 
     #[test]
     fn incremental_edits_apply() {
         let mut t = Text::new("local x = 1\nreturn x\n".to_owned());
-        t.edit(Some((Pos { line: 0, character: 10 }, Pos { line: 0, character: 11 })), "42", Encoding::Utf16);
-        t.edit(Some((Pos { line: 1, character: 8 }, Pos { line: 1, character: 8 })), " + 1", Encoding::Utf16);
+        t.edit(
+            Some((
+                Pos {
+                    line: 0,
+                    character: 10,
+                },
+                Pos {
+                    line: 0,
+                    character: 11,
+                },
+            )),
+            "42",
+            Encoding::Utf16,
+        );
+        t.edit(
+            Some((
+                Pos {
+                    line: 1,
+                    character: 8,
+                },
+                Pos {
+                    line: 1,
+                    character: 8,
+                },
+            )),
+            " + 1",
+            Encoding::Utf16,
+        );
         assert_eq!(t.as_str(), "local x = 42\nreturn x + 1\n");
     }
 }

@@ -39,6 +39,7 @@ pub enum Role {
 }
 
 /// One analysed document.
+#[derive(Clone)]
 pub struct Analysis {
     /// Its text when analysed.
     pub text: Text,
@@ -64,6 +65,9 @@ pub struct Workspace {
     pub docs: HashMap<PathBuf, Doc>,
     /// Negotiated position encoding.
     pub encoding: Encoding,
+    /// The last analysis of each document whose text parsed (completion answers from it
+    /// without re-walking the buffer; see [`Workspace::cached`]).
+    pub last: HashMap<PathBuf, Analysis>,
 }
 
 /// A path as the project keys it (canonical when the file exists).
@@ -85,6 +89,7 @@ impl Workspace {
             project: Project::default(),
             docs: HashMap::new(),
             encoding: Encoding::Utf16,
+            last: HashMap::new(),
         }
     }
 
@@ -92,7 +97,11 @@ impl Workspace {
     /// A root that cannot be read leaves an empty project (documents are then loose files).
     pub fn reload(&mut self) {
         let Some(root) = &self.root else { return };
-        let overlay = self.docs.iter().map(|(p, d)| (p.clone(), Arc::<str>::from(d.text.as_str()))).collect();
+        let overlay = self
+            .docs
+            .iter()
+            .map(|(p, d)| (p.clone(), Arc::<str>::from(d.text.as_str())))
+            .collect();
         self.project = load_project_with(root, overlay).unwrap_or_default();
     }
 
@@ -105,7 +114,13 @@ impl Workspace {
 
     /// Open or replace a document.
     pub fn open(&mut self, path: PathBuf, text: String, version: i32) {
-        self.docs.insert(path.clone(), Doc { text: Text::new(text), version });
+        self.docs.insert(
+            path.clone(),
+            Doc {
+                text: Text::new(text),
+                version,
+            },
+        );
         if is_yaml(&path) {
             self.reload();
         } else {
@@ -125,6 +140,7 @@ impl Workspace {
     /// Close a document: the file on disk counts again.
     pub fn close(&mut self, path: &Path) {
         self.docs.remove(path);
+        self.last.remove(path);
         if let Some(idx) = self.project.files.find(path) {
             match std::fs::read_to_string(path) {
                 Ok(t) => self.project.files.set_text(idx, t),
@@ -138,7 +154,9 @@ impl Workspace {
         if is_yaml(path) {
             return Role::Yaml;
         }
-        let Some(idx) = self.project.files.find(path) else { return Role::Loose };
+        let Some(idx) = self.project.files.find(path) else {
+            return Role::Loose;
+        };
         let entries: Vec<usize> = self
             .project
             .entries
@@ -185,7 +203,10 @@ impl Workspace {
             (_, Some(idx)) => {
                 let saved = self.project.files.get(idx).map(|f| f.text.clone());
                 self.project.files.set_text(idx, text);
-                let focus = Focus { files: [idx].into_iter().collect(), index: true };
+                let focus = Focus {
+                    files: [idx].into_iter().collect(),
+                    index: true,
+                };
                 let r = check_focus(&self.project, self.modules, &focus);
                 if let Some(saved) = saved {
                     self.project.files.set_text(idx, saved);
@@ -194,12 +215,60 @@ impl Workspace {
             }
         };
         let (diagnostics, index, exports) = match report {
-            Some((FocusedReport { report, mut indexes, mut exports }, idx)) => {
-                (report.diagnostics, indexes.remove(&idx), exports.remove(&idx))
-            }
+            Some((
+                FocusedReport {
+                    report,
+                    mut indexes,
+                    mut exports,
+                },
+                idx,
+            )) => (
+                report.diagnostics,
+                indexes.remove(&idx),
+                exports.remove(&idx),
+            ),
             None => (Vec::new(), None, None),
         };
-        Analysis { text: Text::new(text.to_owned()), diagnostics, index, exports, role }
+        let a = Analysis {
+            text: Text::new(text.to_owned()),
+            diagnostics,
+            index,
+            exports,
+            role,
+        };
+        if a.index.is_some() {
+            self.last.insert(path.to_path_buf(), a.clone());
+        }
+        a
+    }
+
+    /// The last analysis of `path` that parsed, and `offset` of `text` (the current buffer)
+    /// mapped into that analysis's text: unchanged before the edited region, shifted after it,
+    /// and inside it the region's end (for text typed at a point, that point).
+    pub fn cached(&self, path: &Path, text: &str, offset: usize) -> Option<(&Analysis, usize)> {
+        let a = self.last.get(path)?;
+        let old = a.text.as_str();
+        let prefix = old
+            .bytes()
+            .zip(text.bytes())
+            .take_while(|(x, y)| x == y)
+            .count();
+        let max_suffix = old.len().min(text.len()) - prefix;
+        let suffix = old
+            .bytes()
+            .rev()
+            .zip(text.bytes().rev())
+            .take(max_suffix)
+            .take_while(|(x, y)| x == y)
+            .count();
+        let mapped = if offset <= prefix {
+            offset
+        } else if offset >= text.len() - suffix {
+            offset + old.len() - text.len()
+        } else {
+            old.len() - suffix
+        };
+        Some((a, mapped))
     }
 }
 

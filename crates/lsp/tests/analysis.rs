@@ -59,7 +59,18 @@ fn signature_help_inside_an_open_call() {
     let candidate = format!("{}){}", &text[..offset], &text[offset..]);
     let a = ws.analyse(path, &candidate);
     let index = a.index.as_ref().expect("parses once closed");
-    eprintln!("{:?}", index.members.iter().map(|m| (m.name.clone(), m.receiver.to_string())).collect::<Vec<_>>());
+    eprintln!(
+        "{:?}",
+        index
+            .members
+            .iter()
+            .map(|m| (m.name.clone(), m.receiver.to_string()))
+            .collect::<Vec<_>>()
+    );
     let help = lsp::hover::signature(&ws, path, &a, offset).expect("signature");
-    assert!(help.signatures[0].label.starts_with("encode(value: any)"), "{}", help.signatures[0].label);
+    assert!(
+        help.signatures[0].label.starts_with("encode(value: any)"),
+        "{}",
+        help.signatures[0].label
+    );
 }

@@ -4,7 +4,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use mlua::{Function, Lua};
-use runtime::program::{EntryCode, Program};
+use runtime::program::Program;
 use runtime::Runtime;
 
 const ENTRY: &str = r#"
@@ -20,22 +20,7 @@ return { main = main }
 "#;
 
 fn program() -> Program {
-    let lowered = packer::lower::lower(ENTRY).expect("lower");
-    let mut p = Program::default();
-    p.entries.insert(
-        "bench:total".into(),
-        EntryCode {
-            id: "bench:total".into(),
-            kind: "function.lua".into(),
-            method: Some("main".into()),
-            modules: vec!["json".into()],
-            imports: Default::default(),
-            bytecode: packer::compile::compile(&lowered).map_err(|e| runtime::ProgramError(e.0)),
-            chunk_name: "total.lua".into(),
-            meta: Default::default(),
-        },
-    );
-    p
+    Program::single("bench:total", ENTRY, "main", &["json"])
 }
 
 fn calls(c: &mut Criterion) {

@@ -94,6 +94,28 @@ fn compile_source(id: &str, chunk: &str, text: &str) -> Result<Vec<u8>, ProgramE
 }
 
 impl Program {
+    /// A program of one function entry `id` compiled from `source` (for embedding and tests):
+    /// method `method`, the given `modules:`, no imports. The source is lowered as packing does;
+    /// if it does not compile, calling the entry reports why.
+    pub fn single(id: &str, source: &str, method: &str, modules: &[&str]) -> Program {
+        let chunk_name = format!("{}.lua", id.rsplit(':').next().unwrap_or(id));
+        let mut p = Program::default();
+        p.entries.insert(
+            id.to_owned(),
+            EntryCode {
+                id: id.to_owned(),
+                kind: "function.lua".into(),
+                method: Some(method.to_owned()),
+                modules: modules.iter().map(|m| (*m).to_owned()).collect(),
+                imports: BTreeMap::new(),
+                bytecode: compile_source(id, &chunk_name, source),
+                chunk_name,
+                meta: serde_json::Map::new(),
+            },
+        );
+        p
+    }
+
     /// The Lua entries of a project, lowered and compiled (an entry that does not compile is kept
     /// with its error, so the others still run).
     pub fn from_project(project: &Project) -> Result<Program, ProgramError> {

@@ -1,27 +1,11 @@
 //! One runtime, many calls: globals written by one call are invisible to the next, and base
 //! globals cannot be overwritten.
 
-use runtime::program::{EntryCode, Program};
+use runtime::program::Program;
 use runtime::Runtime;
 
 fn program(src: &str) -> Program {
-    let lowered = packer::lower::lower(src).expect("lower");
-    let bytecode = packer::compile::compile(&lowered).map_err(|e| runtime::ProgramError(e.0));
-    let mut p = Program::default();
-    p.entries.insert(
-        "t:f".into(),
-        EntryCode {
-            id: "t:f".into(),
-            kind: "function.lua".into(),
-            method: Some("main".into()),
-            modules: vec!["json".into()],
-            imports: Default::default(),
-            bytecode,
-            chunk_name: "f.lua".into(),
-            meta: Default::default(),
-        },
-    );
-    p
+    Program::single("t:f", src, "main", &["json"])
 }
 
 #[test]

@@ -2,27 +2,13 @@
 //! call's environment once leaked one mlua reference per call, failing after ~1M calls; set
 //! `CALLS=1100000` with `--release` to check that limit.)
 
-use runtime::program::{EntryCode, Program};
+use runtime::program::Program;
 use runtime::Runtime;
 
 #[test]
 fn many_calls_leave_no_residue() {
     let src = "local json = require(\"json\")\nreturn { main = function(o) return { id = o.id, n = #o.lines } end }\n";
-    let lowered = packer::lower::lower(src).expect("lower");
-    let mut p = Program::default();
-    p.entries.insert(
-        "t:f".into(),
-        EntryCode {
-            id: "t:f".into(),
-            kind: "function.lua".into(),
-            method: Some("main".into()),
-            modules: vec!["json".into()],
-            imports: Default::default(),
-            bytecode: packer::compile::compile(&lowered).map_err(|e| runtime::ProgramError(e.0)),
-            chunk_name: "f.lua".into(),
-            meta: Default::default(),
-        },
-    );
+    let p = Program::single("t:f", src, "main", &["json"]);
     let rt = Runtime::new(p).expect("runtime");
     let n: usize = std::env::var("CALLS")
         .ok()

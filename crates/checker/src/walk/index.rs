@@ -74,24 +74,41 @@ impl ChunkIndex {
         self.locals
             .iter()
             .position(|l| l.decl.start <= offset && offset <= l.decl.end && !l.decl.is_empty())
-            .or_else(|| self.uses.iter().find(|(_, s)| s.start <= offset && offset <= s.end).map(|(i, _)| *i))
+            .or_else(|| {
+                self.uses
+                    .iter()
+                    .find(|(_, s)| s.start <= offset && offset <= s.end)
+                    .map(|(i, _)| *i)
+            })
     }
 
     /// Every span naming local `id`: its declaration first, then its uses.
     pub fn occurrences(&self, id: usize) -> Vec<Range<u32>> {
         let mut out = vec![self.locals[id].decl.clone()];
-        out.extend(self.uses.iter().filter(|(i, _)| *i == id).map(|(_, s)| s.clone()));
+        out.extend(
+            self.uses
+                .iter()
+                .filter(|(i, _)| *i == id)
+                .map(|(_, s)| s.clone()),
+        );
         out
     }
 
     /// The member access whose name spans byte `offset`.
     pub fn member_at(&self, offset: u32) -> Option<&MemberAccess> {
-        self.members.iter().rev().find(|m| m.name.start <= offset && offset <= m.name.end)
+        self.members
+            .iter()
+            .rev()
+            .find(|m| m.name.start <= offset && offset <= m.name.end)
     }
 
     /// Locals visible at `offset`, innermost (latest declared) first, one per name.
     pub fn visible(&self, offset: u32) -> Vec<&LocalSymbol> {
         let mut seen = std::collections::HashSet::new();
-        self.locals.iter().rev().filter(|l| l.visible_at(offset) && seen.insert(l.name.as_str())).collect()
+        self.locals
+            .iter()
+            .rev()
+            .filter(|l| l.visible_at(offset) && seen.insert(l.name.as_str()))
+            .collect()
     }
 }

@@ -365,7 +365,11 @@ impl<'a> Walker<'a> {
     /// Record `recv.name` / `recv:name` (for the editor index).
     pub(super) fn record_member(&mut self, name: Range<u32>, receiver: &Type, colon: bool) {
         if self.env.index {
-            self.members.push(index::MemberAccess { name, receiver: receiver.clone(), colon });
+            self.members.push(index::MemberAccess {
+                name,
+                receiver: receiver.clone(),
+                colon,
+            });
         }
     }
 

@@ -147,16 +147,9 @@ impl Reg {
         self.record(name, Arity { min, max });
         let full = format!("{}.{name}", self.path);
         let func = self.lua.create_function(move |lua, args: MultiValue| {
-            let outcome = if args.len() < min {
-                Err(invalid(format!(
-                    "{full}: expected at least {min} argument(s), got {}",
-                    args.len()
-                )))
-            } else {
-                match A::from_lua_multi(args, lua) {
-                    Ok(a) => f(lua, a),
-                    Err(e) => Err(invalid(format!("{full}: {}", short(&e)))),
-                }
+            let outcome = match arguments::<A>(lua, args, min, &full) {
+                Ok(a) => f(lua, a),
+                Err(m) => Err(invalid(m)),
             };
             match outcome {
                 Ok(r) => r.into_lua_multi(lua),
@@ -187,18 +180,27 @@ impl Reg {
         self.record(name, Arity { min, max });
         let full = format!("{}.{name}", self.path);
         let func = self.lua.create_function(move |lua, args: MultiValue| {
-            if args.len() < min {
-                return Err(mlua::Error::runtime(format!(
-                    "{full}: expected at least {min} argument(s), got {}",
-                    args.len()
-                )));
-            }
-            let a = A::from_lua_multi(args, lua)
-                .map_err(|e| mlua::Error::runtime(format!("{full}: {}", short(&e))))?;
+            let a = arguments::<A>(lua, args, min, &full).map_err(mlua::Error::runtime)?;
             f(lua, a)
         })?;
         self.table.set(name, func)
     }
+}
+
+/// Convert a call's arguments, or say what is wrong with them (`crypto.random.bytes: …`).
+fn arguments<A: FromLuaMulti>(
+    lua: &Lua,
+    args: MultiValue,
+    min: usize,
+    full: &str,
+) -> Result<A, String> {
+    if args.len() < min {
+        return Err(format!(
+            "{full}: expected at least {min} argument(s), got {}",
+            args.len()
+        ));
+    }
+    A::from_lua_multi(args, lua).map_err(|e| format!("{full}: {}", short(&e)))
 }
 
 /// An mlua conversion error without its wrapping.

@@ -104,16 +104,7 @@ impl Worker {
                 tables.get::<Table>("wraith")?,
             ))?;
         lua.sandbox(true)?;
-        let mut handlers = HashMap::new();
-        for (name, chunk) in &twin.handlers {
-            let f = lua
-                .load(&chunk.bytecode[..])
-                .set_name(format!("@{}", chunk.display))
-                .set_mode(ChunkMode::Binary)
-                .set_environment(base.clone())
-                .into_function()?;
-            handlers.insert(name.clone(), f);
-        }
+        let handlers = load_chunks(&lua, &twin.handlers, &base)?;
         Ok(Worker {
             lua,
             twin,
@@ -229,6 +220,25 @@ fn guard_allocators(lua: &Lua, budget: &Rc<Budget>) -> mlua::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// Load compiled chunks (bytecode this process compiled) as functions over `base`.
+fn load_chunks(
+    lua: &Lua,
+    chunks: &std::collections::BTreeMap<String, super::Chunk>,
+    base: &Table,
+) -> mlua::Result<HashMap<String, Function>> {
+    let mut out = HashMap::new();
+    for (name, chunk) in chunks {
+        let f = lua
+            .load(&chunk.bytecode[..])
+            .set_name(format!("@{}", chunk.display))
+            .set_mode(ChunkMode::Binary)
+            .set_environment(base.clone())
+            .into_function()?;
+        out.insert(name.clone(), f);
+    }
+    Ok(out)
 }
 
 /// An error's message without mlua's wrapping (first line: the Lua error and its position).
@@ -396,16 +406,7 @@ fn wraith_table(
     emitted: &Rc<RefCell<Emitted>>,
 ) -> mlua::Result<Table> {
     let t = lua.create_table()?;
-    let mut protos: HashMap<String, Function> = HashMap::new();
-    for (name, chunk) in &twin.libs {
-        let f = lua
-            .load(&chunk.bytecode[..])
-            .set_name(format!("@{}", chunk.display))
-            .set_mode(ChunkMode::Binary)
-            .set_environment(base.clone())
-            .into_function()?;
-        protos.insert(name.clone(), f);
-    }
+    let protos = load_chunks(lua, &twin.libs, base)?;
     let base = base.clone();
     let e = emitted.clone();
     let me = t.clone();
