@@ -305,7 +305,12 @@ impl Walker<'_> {
     /// `self` (for `function t:m()`).
     pub(super) fn function_body(&mut self, body: &FunctionBody, self_ty: Option<Type>) -> Type {
         let paren = span(body.parameters_parentheses().tokens().0).start;
-        let outer = std::mem::replace(&mut self.end_hint, span(body).end);
+        let end = if self.env.index {
+            span(body).end
+        } else {
+            u32::MAX
+        };
+        let outer = std::mem::replace(&mut self.end_hint, end);
         self.push_scope();
         self.fn_returns.push(self.prep.returns.get(&paren).cloned());
         let mut f = FunctionType {

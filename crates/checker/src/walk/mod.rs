@@ -350,6 +350,10 @@ impl<'a> Walker<'a> {
     }
 
     fn stmt(&mut self, s: &Stmt) {
+        // Scope ends only matter for the editor index; computing spans is not free.
+        if !self.env.index {
+            return self.stmt_inner(s);
+        }
         let outer = std::mem::replace(&mut self.end_hint, span(s).end);
         self.stmt_inner(s);
         self.end_hint = outer;
