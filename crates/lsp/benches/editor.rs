@@ -136,7 +136,7 @@ fn main() {
         assert!(a.index.is_some());
     }
     println!(
-        "didChange → diagnostics: analysis p50 {:?}, p95 {:?} (+ {:?} debounce)",
+        "didChange → diagnostics: analysis p50 {:?}, p95 {:?} (an edit after a pause is analysed at once; in a burst, {:?} after it pauses)",
         percentile(times.clone(), 0.5),
         percentile(times, 0.95),
         lsp::server::DEBOUNCE

@@ -23,7 +23,8 @@ pub const DEBOUNCE: Duration = Duration::from_millis(8);
 pub struct Backend {
     client: Client,
     ws: Arc<Mutex<Workspace>>,
-    edits: Arc<Mutex<HashMap<PathBuf, u64>>>,
+    /// Per document: a counter of edits, and when the last one came.
+    edits: Arc<Mutex<HashMap<PathBuf, (u64, std::time::Instant)>>>,
 }
 
 impl Backend {
@@ -232,16 +233,24 @@ impl LanguageServer for Backend {
             doc.version = p.text_document.version;
             w.changed(&path);
         }
-        let generation = {
+        // Debounced on both edges: an edit after a quiet spell is analysed at once, edits in a
+        // burst only once the burst pauses for DEBOUNCE.
+        let (generation, wait) = {
             let mut e = self.edits.lock().unwrap_or_else(|p| p.into_inner());
-            let g = e.entry(path.clone()).or_insert(0);
-            *g += 1;
-            *g
+            let now = std::time::Instant::now();
+            let long_ago = now.checked_sub(DEBOUNCE * 2).unwrap_or(now);
+            let entry = e.entry(path.clone()).or_insert((0, long_ago));
+            let quiet = now.duration_since(entry.1) >= DEBOUNCE;
+            *entry = (entry.0 + 1, now);
+            (entry.0, if quiet { Duration::ZERO } else { DEBOUNCE })
         };
         let (client, ws, edits) = (self.client.clone(), self.ws.clone(), self.edits.clone());
         tokio::spawn(async move {
-            tokio::time::sleep(DEBOUNCE).await;
-            let current = edits.lock().map(|e| e.get(&path).copied()).unwrap_or(None);
+            tokio::time::sleep(wait).await;
+            let current = edits
+                .lock()
+                .map(|e| e.get(&path).map(|g| g.0))
+                .unwrap_or(None);
             if current == Some(generation) {
                 publish(&client, &ws, &path).await;
             }
