@@ -13,7 +13,7 @@ use std::path::Path;
 use tower_lsp::lsp_types::{
     CompletionItem, CompletionItemKind, Documentation, InsertTextFormat, MarkupContent, MarkupKind,
 };
-use typedefs::{Environment, Type};
+use typedefs::Type;
 
 use crate::members::{members, Kind, Member};
 use crate::workspace::{Analysis, Role, Workspace};
@@ -271,11 +271,7 @@ fn globals(
     ws: &Workspace,
     path: &Path,
 ) -> Vec<(String, String, Option<String>, CompletionItemKind)> {
-    let role = ws.role(path);
-    let env = match role {
-        Role::Handler(_) | Role::TwinLib(_) => Environment::Handler,
-        _ => Environment::Entry,
-    };
+    let env = ws.environment(path);
     let mut out: Vec<_> = ws
         .modules
         .globals(env)

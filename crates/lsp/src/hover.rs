@@ -7,11 +7,11 @@ use tower_lsp::lsp_types::{
     ParameterInformation, ParameterLabel, SignatureHelp, SignatureInformation,
 };
 use typedefs::types::FunctionType;
-use typedefs::{Environment, Type};
+use typedefs::Type;
 
 use crate::complete::word_start;
 use crate::members::member;
-use crate::workspace::{Analysis, Role, Workspace};
+use crate::workspace::{Analysis, Workspace};
 
 fn code(s: &str) -> String {
     format!("```wippy\n{s}\n```")
@@ -30,10 +30,7 @@ pub fn word_at(text: &str, offset: usize) -> Option<(usize, usize)> {
 /// The type and description of global `name` in the environment of the document at `path`
 /// (or of module `name`).
 pub fn global(ws: &Workspace, path: &Path, name: &str) -> Option<(Type, Option<String>)> {
-    let env = match ws.role(path) {
-        Role::Handler(_) | Role::TwinLib(_) => Environment::Handler,
-        _ => Environment::Entry,
-    };
+    let env = ws.environment(path);
     if let Some(g) = ws.modules.globals(env).remove(name) {
         return Some((g.ty, g.description));
     }

@@ -179,6 +179,15 @@ impl Workspace {
         Role::Loose
     }
 
+    /// The globals environment of the document at `path`: twin handlers and libraries see the
+    /// handler sandbox's, everything else an entry's.
+    pub fn environment(&self, path: &Path) -> typedefs::Environment {
+        match self.role(path) {
+            Role::Handler(_) | Role::TwinLib(_) => typedefs::Environment::Handler,
+            _ => typedefs::Environment::Entry,
+        }
+    }
+
     /// The first entry whose source is `path`.
     pub fn entry_of(&self, path: &Path) -> Option<&Entry> {
         match self.role(path) {
