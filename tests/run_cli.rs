@@ -67,7 +67,7 @@ fn normalized(out: &str) -> String {
 
 #[test]
 fn every_example_function_runs_alike_from_source_and_pack() {
-    let project = checker::load_project(std::path::Path::new(concat!(
+    let project = project::load_project(std::path::Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/examples/app"
     )))

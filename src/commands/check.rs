@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use checker::output::{to_json, write_text};
-use checker::{check_project, load_project, Severity};
+use checker::{check_project, Severity};
 use clap::{Args, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use project::load_project;
 
 /// Arguments of `wippy check`.
 #[derive(Args)]
@@ -102,7 +103,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     if args.stats {
         let mut by_code = std::collections::BTreeMap::<&str, usize>::new();
         for d in &report.diagnostics {
-            *by_code.entry(d.code).or_default() += 1;
+            *by_code.entry(d.code.as_str()).or_default() += 1;
         }
         let s = &report.stats;
         eprintln!(

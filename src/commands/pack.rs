@@ -4,11 +4,12 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use checker::output::write_text;
-use checker::{check_project, load_project, Severity};
+use checker::{check_project, Severity};
 use clap::{Args, Subcommand};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use packer::pack::{pack, PackOptions};
-use packer::wapp::{read, write};
+use project::load_project;
+use wapp::{read, write};
 
 /// Arguments of `wippy pack`.
 #[derive(Args)]
@@ -87,7 +88,7 @@ pub fn run(args: &PackArgs) -> u8 {
 
 fn with_archive(
     file: &PathBuf,
-    f: impl FnOnce(&packer::wapp::Archive, &[u8]) -> std::io::Result<u8>,
+    f: impl FnOnce(&wapp::Archive, &[u8]) -> std::io::Result<u8>,
 ) -> u8 {
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
@@ -108,7 +109,7 @@ fn with_archive(
     }
 }
 
-fn inspect(a: &packer::wapp::Archive, size: usize) -> std::io::Result<u8> {
+fn inspect(a: &wapp::Archive, size: usize) -> std::io::Result<u8> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "archive: {size} bytes")?;
     writeln!(out, "metadata:")?;
@@ -222,7 +223,7 @@ fn create(args: &PackArgs) -> u8 {
         Ok(a) => a,
         Err(e) => {
             let place = e.file.and_then(|f| project.files.get(f)).map(|f| {
-                let (l, c) = checker::files::line_col(&f.text, e.span.start);
+                let (l, c) = project::line_col(&f.text, e.span.start);
                 format!("{}:{l}:{c}: ", f.display)
             });
             eprintln!(

@@ -28,28 +28,16 @@ pub fn run(args: &RunArgs) -> u8 {
             return 2;
         }
     };
-    let program = if args.target.extension().is_some_and(|e| e == "wapp") {
-        let bytes = match std::fs::read(&args.target) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("error: {}: {e}", args.target.display());
-                return 2;
-            }
-        };
-        match packer::wapp::read(&bytes) {
-            Ok(a) => Program::from_archive(&a),
-            Err(e) => {
-                eprintln!("error: {}: {e}", args.target.display());
-                return 1;
-            }
-        }
-    } else {
-        match checker::load_project(&args.target) {
-            Ok(p) => Program::from_project(&p),
-            Err(e) => {
-                eprintln!("error: cannot load project: {e}");
-                return 2;
-            }
+    let program = match project::load(&args.target) {
+        Ok(p) => Program::from_project(&p),
+        Err(e) => {
+            eprintln!("error: cannot load {}: {e}", args.target.display());
+            // A damaged archive is bad input (1); a missing or unreadable path is usage (2).
+            return if project::is_archive(&args.target) && args.target.is_file() {
+                1
+            } else {
+                2
+            };
         }
     };
     let program = match program {

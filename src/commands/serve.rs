@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Args;
-use runtime::twin::server::{self, Options, StateChoice};
-use runtime::twin::Twin;
+use twin::server::{self, Options, StateChoice};
+use twin::Twin;
 
 /// Arguments of `wippy serve`.
 #[derive(Args)]

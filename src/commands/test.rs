@@ -43,7 +43,7 @@ pub fn failure(outcome: &Result<Vec<Value>, runtime::RunError>) -> Option<String
 /// Run the tests; prints a line per test, each failure's message, and `N passed, N failed`.
 /// Exit 1 if any failed, 2 if the project cannot be loaded.
 pub fn run(args: &TestArgs) -> u8 {
-    let project = match checker::load_project(&args.project) {
+    let project = match project::load_project(&args.project) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: cannot load project: {e}");

@@ -46,7 +46,7 @@ fn bench(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function(format!("project_{lines}_lines"), |b| {
         b.iter(|| {
-            let project = checker::load_project(&dir).expect("load");
+            let project = project::load_project(&dir).expect("load");
             let report = checker::check_project(&project, modules);
             assert_eq!(
                 report

@@ -7,14 +7,16 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+use project::env::Environment;
+use project::{Entry, Files, Project};
 use rayon::prelude::*;
-use typedefs::{Environment, ModuleSet, Type};
+use syntax::{parse_chunk, PARSE_STACK};
+use typedefs::{ModuleSet, Type};
 
 use crate::diagnostic::Diagnostic;
-use crate::env::{ChunkKind, Env};
-use crate::files::Files;
-use crate::parse::{parse_chunk, PARSE_STACK};
-use crate::project::{Entry, Project};
+use crate::env::{dialect, ChunkKind, Env};
+use crate::registry::Code;
+use crate::rules;
 use crate::walk::index::ChunkIndex;
 use crate::walk::{walk_chunk, ChunkResult};
 
@@ -101,7 +103,7 @@ pub fn check_focus(project: &Project, modules: &ModuleSet, focus: &Focus) -> Foc
 /// default entry globals, every module allowed and undefined globals tolerated, plus an
 /// `H0001` hint saying so. Records its index.
 pub fn check_loose(files: &Files, file: usize, modules: &ModuleSet) -> FocusedReport {
-    let globals = modules.globals(Environment::Entry);
+    let globals = Environment::Entry.globals(modules);
     let env = Env {
         modules,
         globals: &globals,
@@ -116,7 +118,7 @@ pub fn check_loose(files: &Files, file: usize, modules: &ModuleSet) -> FocusedRe
     };
     let mut chunk = in_pool(|| check_chunk(files, file, &env));
     let mut diagnostics = vec![Diagnostic::new(
-        "H0001",
+        Code::H0001,
         file,
         0..0,
         "no entry or twin uses this file: checked with the default entry globals",
@@ -187,14 +189,17 @@ fn needed_entries(project: &Project, focus: &Focus) -> HashSet<usize> {
 }
 
 fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) -> FocusedReport {
-    let mut diagnostics = project.diagnostics.clone();
-    diagnostics.extend(unknown_modules(project, modules));
+    let mut diagnostics = rules::entries::load_problems(project);
+    diagnostics.extend(rules::modules::unknown_modules(project, modules));
     let needed = focus.map(|f| needed_entries(project, f));
     let indexed = |file: usize| focus.is_some_and(|f| f.index && f.files.contains(&file));
     let mut indexes: HashMap<usize, ChunkIndex> = HashMap::new();
     let mut exports: HashMap<usize, Type> = HashMap::new();
-    let entry_globals = modules.globals(Environment::Entry);
-    let handler_globals = modules.globals(Environment::Handler);
+    let globals: HashMap<Environment, BTreeMap<String, typedefs::Global>> = Environment::ALL
+        .iter()
+        .map(|&e| (e, e.globals(modules)))
+        .collect();
+    let handler_globals = &globals[&Environment::Handler];
     let mut stats = Stats::default();
     let mut libs: HashMap<usize, LibInfo> = HashMap::new();
     let lua: Vec<(usize, &Entry)> = project
@@ -215,10 +220,10 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
             .par_iter()
             .map(|&(idx, e)| {
                 let (file, _) = e.source.clone().unwrap_or((0, 0..0));
-                let mut env = entry_env(e, modules, &entry_globals, &libs);
+                let mut env = entry_env(e, modules, &globals, &libs);
                 env.index = indexed(file);
                 let mut chunk = check_chunk(&project.files, file, &env);
-                chunk.diagnostics.extend(method_check(
+                chunk.diagnostics.extend(rules::entries::method_check(
                     e,
                     chunk.lib.exports.as_ref(),
                     chunk.parse_failed,
@@ -266,7 +271,7 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
                     ChunkKind::TwinLibrary,
                     format!("twin:{}/lib/{name}", twin.name),
                     modules,
-                    &handler_globals,
+                    handler_globals,
                     HashMap::new(),
                 );
                 env.index = indexed(file);
@@ -290,7 +295,7 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
                     ChunkKind::Handler,
                     format!("twin:{}/{name}", twin.name),
                     modules,
-                    &handler_globals,
+                    handler_globals,
                     twin_libs.clone(),
                 );
                 env.index = indexed(file);
@@ -336,11 +341,10 @@ fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
     };
     let text: Arc<str> = src.text.clone();
     let lines = text.lines().count();
-    let parsed = parse_chunk(&text, env.kind.dialect());
+    let parsed = parse_chunk(&text, dialect(env.kind));
     let chunk = match &parsed.ast {
         Err((span, msg)) => {
-            let mut d = Diagnostic::new("P0001", file, span.clone(), msg.trim().to_owned());
-            d.entry_id.clone_from(&env.entry_id);
+            let d = rules::syntax::parse_error(file, span.clone(), msg, env.entry_id.as_deref());
             Chunk {
                 diagnostics: vec![d],
                 lib: LibInfo::default(),
@@ -351,11 +355,18 @@ fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
         }
         Ok(ast) => {
             let ChunkResult {
-                diagnostics,
+                mut diagnostics,
                 exports,
                 g_writes,
                 index,
             } = walk_chunk(ast, &parsed.prepared, env, file);
+            if !env.kind.is_twin() {
+                diagnostics.extend(rules::lowering::unlowerable(
+                    ast,
+                    file,
+                    env.entry_id.as_deref(),
+                ));
+            }
             Chunk {
                 diagnostics,
                 lib: LibInfo {
@@ -373,7 +384,7 @@ fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
     if env.index {
         let _ = std::thread::Builder::new()
             .name("drop-ast".into())
-            .stack_size(crate::parse::PARSE_STACK)
+            .stack_size(PARSE_STACK)
             .spawn(move || drop(parsed));
     }
     chunk
@@ -382,15 +393,16 @@ fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
 fn entry_env<'a>(
     e: &Entry,
     modules: &'a ModuleSet,
-    globals: &'a BTreeMap<String, typedefs::Global>,
+    globals: &'a HashMap<Environment, BTreeMap<String, typedefs::Global>>,
     libs: &HashMap<usize, LibInfo>,
 ) -> Env<'a> {
+    let kind = ChunkKind::of_entry_kind(&e.kind);
     let mut imports = HashMap::new();
     let mut import_globals = HashSet::new();
     let mut lenient = false;
     for import in &e.imports {
-        if !import.target.value.contains(':') {
-            let ty = modules.get(&import.target.value).map(|m| m.value_type());
+        if let Some(module) = import.module() {
+            let ty = modules.get(module).map(|m| m.value_type());
             imports.insert(import.alias.clone(), ty);
             continue;
         }
@@ -419,8 +431,8 @@ fn entry_env<'a>(
     }
     Env {
         modules,
-        globals,
-        kind: ChunkKind::of_entry_kind(&e.kind),
+        globals: &globals[&kind.environment()],
+        kind,
         entry_id: Some(e.id.clone()),
         allowed_modules: e.modules.iter().map(|m| m.value.clone()).collect(),
         imports,
@@ -476,66 +488,4 @@ fn import_levels<'e>(entries: &[(usize, &'e Entry)]) -> Vec<Vec<(usize, &'e Entr
         remaining = rest;
     }
     levels
-}
-
-/// `Y0004`: a `modules:` name no manifest provides.
-fn unknown_modules(project: &Project, modules: &ModuleSet) -> Vec<Diagnostic> {
-    let names: Vec<String> = modules.iter().map(|m| m.name.clone()).collect();
-    let mut out = Vec::new();
-    for e in project.entries.iter().filter(|e| e.is_lua()) {
-        let bare_imports = e
-            .imports
-            .iter()
-            .filter(|i| !i.target.value.contains(':'))
-            .map(|i| &i.target);
-        for m in e.modules.iter().chain(bare_imports) {
-            if modules.get(&m.value).is_none() {
-                let mut d = Diagnostic::new(
-                    "Y0004",
-                    e.yaml,
-                    m.span.clone(),
-                    format!("unknown module `{}` in `modules:` of `{}`", m.value, e.id),
-                );
-                if let Some(s) = typedefs::modules::suggest(&m.value, &names) {
-                    d = d.with_help(format!("did you mean `{s}`?"));
-                } else {
-                    d = d.with_help("add a manifest for it with `--typedefs DIR`");
-                }
-                d.entry_id = Some(e.id.clone());
-                out.push(d);
-            }
-        }
-    }
-    out
-}
-
-/// `Y0007`: the entry's `method` is not a field of the table its source returns.
-fn method_check(e: &Entry, exports: Option<&Type>, parse_failed: bool) -> Vec<Diagnostic> {
-    let Some(method) = &e.method else {
-        return Vec::new();
-    };
-    if parse_failed || e.kind == "library.lua" {
-        return Vec::new();
-    }
-    let msg = match exports {
-        Some(Type::Record(r)) if !r.open && r.field(&method.value).is_none() => {
-            let names: Vec<String> = r.fields.iter().map(|f| f.name.clone()).collect();
-            let mut m = format!(
-                "method `{}` is not exported by the source of `{}`",
-                method.value, e.id
-            );
-            if let Some(s) = typedefs::modules::suggest(&method.value, &names) {
-                m.push_str(&format!("; did you mean `{s}`?"));
-            }
-            m
-        }
-        None => format!(
-            "the source of `{}` returns no table, so method `{}` cannot be called",
-            e.id, method.value
-        ),
-        _ => return Vec::new(),
-    };
-    let mut d = Diagnostic::new("Y0007", e.yaml, method.span.clone(), msg);
-    d.entry_id = Some(e.id.clone());
-    vec![d]
 }

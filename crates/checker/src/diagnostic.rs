@@ -1,13 +1,11 @@
-//! Diagnostics: codes, severities and byte spans. Lines and columns are computed only when a
-//! diagnostic is rendered (see `output.rs`).
-//!
-//! Codes follow `wippy lint` where the meaning matches (wippy-facts §4.1): `P0001` parse error,
-//! `E0000` type mismatch, `E0001` undefined, `E0003` wrong arity, `E0004` no field, `E0022` no
-//! method, `W0004` unused variable, `W0006` unused import. Codes of our own: `Y00xx` for entry
-//! definitions in YAML, `D0001` for determinism in workflows, `S0001` for the Wraith handler
-//! sandbox. The full table is [`CODES`].
+//! Diagnostics: a [`Code`] from the registry, a severity and a byte span. Lines and columns
+//! are computed only when a diagnostic is rendered (see `output.rs`).
 
 use std::ops::Range;
+
+use project::Problem;
+
+use crate::registry::Code;
 
 /// How serious a diagnostic is. Ordered: `Error` > `Warning` > `Hint`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -31,67 +29,16 @@ impl Severity {
     }
 }
 
-/// Every code this checker reports: (code, default severity, short name).
-pub const CODES: &[(&str, Severity, &str)] = &[
-    ("P0001", Severity::Error, "parse error"),
-    ("E0000", Severity::Error, "type mismatch"),
-    ("E0001", Severity::Error, "undefined name or module"),
-    ("E0003", Severity::Error, "wrong number of arguments"),
-    ("E0004", Severity::Error, "no such field"),
-    ("E0022", Severity::Error, "no such method"),
-    ("W0004", Severity::Warning, "unused local variable"),
-    ("W0006", Severity::Warning, "unused import"),
-    (
-        "D0001",
-        Severity::Error,
-        "non-deterministic module in a workflow",
-    ),
-    (
-        "S0001",
-        Severity::Error,
-        "not available in the Wraith handler sandbox",
-    ),
-    ("Y0001", Severity::Error, "YAML syntax error"),
-    ("Y0002", Severity::Error, "missing required entry field"),
-    (
-        "Y0003",
-        Severity::Error,
-        "source file missing or outside the project",
-    ),
-    ("Y0004", Severity::Error, "unknown module in modules:"),
-    ("Y0005", Severity::Error, "bad import target"),
-    ("Y0006", Severity::Error, "duplicate entry id"),
-    (
-        "Y0007",
-        Severity::Error,
-        "method not exported by the source",
-    ),
-    ("Y0008", Severity::Error, "invalid entry field"),
-    (
-        "H0001",
-        Severity::Hint,
-        "file not referenced by any entry (editor only)",
-    ),
-];
-
-/// The default severity of a code (error for unknown codes).
-pub fn severity_of(code: &str) -> Severity {
-    CODES
-        .iter()
-        .find(|c| c.0 == code)
-        .map_or(Severity::Error, |c| c.1)
-}
-
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Code, e.g. `E0004`.
-    pub code: &'static str,
+    /// Code, e.g. [`Code::E0004`].
+    pub code: Code,
     /// Severity.
     pub severity: Severity,
-    /// One-line message.
+    /// One-line message (paths in it are relative to the project root).
     pub message: String,
-    /// Index of the file in [`crate::Files`].
+    /// Index of the file in [`project::Files`].
     pub file: usize,
     /// Byte range in that file.
     pub span: Range<u32>,
@@ -103,15 +50,10 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic with the code's default severity.
-    pub fn new(
-        code: &'static str,
-        file: usize,
-        span: Range<u32>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(code: Code, file: usize, span: Range<u32>, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
-            severity: severity_of(code),
+            severity: code.severity(),
             message: message.into(),
             file,
             span,
@@ -124,5 +66,20 @@ impl Diagnostic {
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+}
+
+impl From<&Problem> for Diagnostic {
+    fn from(p: &Problem) -> Diagnostic {
+        Diagnostic {
+            entry_id: p.entry_id.clone(),
+            help: p.help.clone(),
+            ..Diagnostic::new(
+                Code::of_problem(p.kind),
+                p.file,
+                p.span.clone(),
+                p.message.clone(),
+            )
+        }
     }
 }

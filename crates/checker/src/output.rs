@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::check::Report;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::files::line_col;
+use project::line_col;
 
 /// One diagnostic as JSON.
 #[derive(Serialize, Debug, PartialEq, Eq)]
@@ -68,7 +68,7 @@ pub fn to_json(report: &Report, level: Severity) -> JsonReport {
             let (end_line, end_column) = line_col(text, d.span.end.max(d.span.start));
             JsonDiagnostic {
                 entry_id: d.entry_id.clone().unwrap_or_default(),
-                code: d.code.to_owned(),
+                code: d.code.as_str().to_owned(),
                 severity: d.severity.as_str().to_owned(),
                 message: d.message.clone(),
                 file,
@@ -121,7 +121,7 @@ pub fn write_text(
         let start = (d.span.start as usize).min(text_len);
         let end = (d.span.end as usize).clamp(start, text_len);
         let mut cs = CsDiagnostic::new(severity)
-            .with_code(d.code)
+            .with_code(d.code.as_str())
             .with_message(&d.message)
             .with_labels(vec![Label::primary(fid, start..end)]);
         let mut notes = Vec::new();

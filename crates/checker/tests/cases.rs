@@ -5,10 +5,10 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
-use checker::dialect::Dialect;
 use checker::env::{ChunkKind, Env};
-use checker::files::line_col;
-use checker::parse::{parse_chunk, PARSE_STACK};
+use project::line_col;
+use syntax::dialect::Dialect;
+use syntax::parse::{parse_chunk, PARSE_STACK};
 use typedefs::{Environment, ModuleSet};
 
 fn check_case(path: &Path) -> Result<(), String> {

@@ -1,7 +1,7 @@
 //! The parser and checker never panic and never overflow the stack, whatever the input.
 
-use checker::dialect::{Dialect, MAX_NESTING};
-use checker::parse::{parse_chunk, PARSE_STACK};
+use syntax::dialect::{Dialect, MAX_NESTING};
+use syntax::parse::{parse_chunk, PARSE_STACK};
 
 /// Run `f` on a thread with the stack the checker's workers have.
 fn on_parse_stack(f: impl FnOnce() + Send + 'static) {

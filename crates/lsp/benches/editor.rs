@@ -170,7 +170,7 @@ fn main() {
 #[allow(dead_code)]
 fn parse_only(text: &str) -> Duration {
     let t = Instant::now();
-    let p = checker::parse::parse_chunk(text, checker::dialect::Dialect::Wippy);
+    let p = syntax::parse::parse_chunk(text, syntax::dialect::Dialect::Wippy);
     assert!(p.ast.is_ok());
     t.elapsed()
 }

@@ -272,9 +272,8 @@ fn globals(
     path: &Path,
 ) -> Vec<(String, String, Option<String>, CompletionItemKind)> {
     let env = ws.environment(path);
-    let mut out: Vec<_> = ws
-        .modules
-        .globals(env)
+    let mut out: Vec<_> = env
+        .globals(ws.modules)
         .into_iter()
         .map(|(name, g)| {
             let kind = match g.ty {

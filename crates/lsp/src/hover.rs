@@ -31,7 +31,7 @@ pub fn word_at(text: &str, offset: usize) -> Option<(usize, usize)> {
 /// (or of module `name`).
 pub fn global(ws: &Workspace, path: &Path, name: &str) -> Option<(Type, Option<String>)> {
     let env = ws.environment(path);
-    if let Some(g) = ws.modules.globals(env).remove(name) {
+    if let Some(g) = env.globals(ws.modules).remove(name) {
         return Some((g.ty, g.description));
     }
     let m = ws.modules.get(name)?;

@@ -62,7 +62,7 @@ fn range(text: &Text, span: &std::ops::Range<usize>, enc: Encoding) -> Range {
 }
 
 fn lsp_diagnostic(text: &Text, d: &checker::Diagnostic, enc: Encoding) -> Diagnostic {
-    let severity = match checker::diagnostic::severity_of(d.code) {
+    let severity = match d.severity {
         Severity::Error => DiagnosticSeverity::ERROR,
         Severity::Warning => DiagnosticSeverity::WARNING,
         Severity::Hint => DiagnosticSeverity::HINT,
@@ -74,7 +74,7 @@ fn lsp_diagnostic(text: &Text, d: &checker::Diagnostic, enc: Encoding) -> Diagno
     Diagnostic {
         range: range(text, &(d.span.start as usize..d.span.end as usize), enc),
         severity: Some(severity),
-        code: Some(NumberOrString::String(d.code.to_owned())),
+        code: Some(NumberOrString::String(d.code.as_str().to_owned())),
         source: Some("wippy".into()),
         message,
         ..Diagnostic::default()

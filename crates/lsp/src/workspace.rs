@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use checker::check::{check_focus, check_loose, Focus, FocusedReport};
-use checker::project::{load_project_with, Entry, Project};
 use checker::walk::index::ChunkIndex;
-use checker::{Diagnostic, Files};
+use checker::Diagnostic;
+use project::env::{ChunkKind, Environment};
+use project::{load_project_with, Entry, Files, Project};
 use typedefs::ModuleSet;
 
 use crate::text::{Encoding, Text};
@@ -179,12 +180,16 @@ impl Workspace {
         Role::Loose
     }
 
-    /// The globals environment of the document at `path`: twin handlers and libraries see the
-    /// handler sandbox's, everything else an entry's.
-    pub fn environment(&self, path: &Path) -> typedefs::Environment {
+    /// The environment list of the document at `path` (from [`project::env`]): by the kind of
+    /// the entry whose source it is, the handler sandbox's for twin files, an entry's else.
+    pub fn environment(&self, path: &Path) -> Environment {
         match self.role(path) {
-            Role::Handler(_) | Role::TwinLib(_) => typedefs::Environment::Handler,
-            _ => typedefs::Environment::Entry,
+            Role::Handler(_) => ChunkKind::Handler.environment(),
+            Role::TwinLib(_) => ChunkKind::TwinLibrary.environment(),
+            Role::Entry(ids) => ids.first().map_or(Environment::Entry, |&i| {
+                ChunkKind::of_entry_kind(&self.project.entries[i].kind).environment()
+            }),
+            Role::Yaml | Role::Loose => Environment::Entry,
         }
     }
 

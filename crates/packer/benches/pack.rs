@@ -30,14 +30,14 @@ fn write_project(dir: &Path) -> usize {
 fn bench(c: &mut Criterion) {
     let dir = std::env::temp_dir().join(format!("wippy-bench-pack-{}", std::process::id()));
     let lines = write_project(&dir);
-    let project = checker::load_project(&dir).expect("load");
+    let project = project::load_project(&dir).expect("load");
     let options = PackOptions {
         bytecode: vec!["**".into()],
         packed_at: 0,
         ..PackOptions::default()
     };
     let archive = pack(&project, &options, &mut |_, _| {}).expect("pack");
-    let bytes = packer::wapp::write(&archive).expect("write");
+    let bytes = wapp::write(&archive).expect("write");
     let tar = dir.join("src.tar.zst");
     let tar_size = std::process::Command::new("tar")
         .args(["--zstd", "-cf"])
@@ -61,7 +61,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function(format!("bytecode_{lines}_lines"), |b| {
         b.iter(|| {
             let a = pack(&project, &options, &mut |_, _| {}).expect("pack");
-            packer::wapp::write(&a).expect("write")
+            wapp::write(&a).expect("write")
         })
     });
     group.finish();

@@ -9,12 +9,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use checker::project::{Entry, Project, LUA_KINDS};
+use host::compile::{bytecode_version, compile, DEBUG_LEVEL, OPTIMIZATION_LEVEL};
+use project::{Entry, Project, LUA_KINDS};
 use serde_json::{json, Map, Value};
-
-use crate::compile::{bytecode_version, compile, DEBUG_LEVEL, OPTIMIZATION_LEVEL};
-use crate::lower::lower;
-use crate::wapp::{Archive, EntryId, PackedEntry, TreeResource};
+use syntax::lower::lower;
+use wapp::{Archive, EntryId, PackedEntry, TreeResource};
 
 /// Id of the tree resource holding bytecode.
 pub const BYTECODE_FS: &str = "internal:lua.bytecode";
@@ -132,6 +131,7 @@ pub fn pack(
         .iter()
         .filter(|e| !excluded(options, &e.ns) && !e.duplicate)
         .collect();
+    refuse_ids_of_several_projects(project, &entries)?;
     let mut packed = Vec::new();
     let mut bytecode = BTreeMap::new();
     let mut resources = Vec::new();
@@ -170,7 +170,7 @@ pub fn pack(
                 d.insert("path".into(), json!(path));
                 d.insert(
                     "hash".into(),
-                    json!(format!("sha256:{}", crate::wapp::sha256_hex(&bc))),
+                    json!(format!("sha256:{}", wapp::sha256_hex(&bc))),
                 );
                 for key in ["method", "modules", "imports", "pool"] {
                     if let Some(v) = data.get(key) {
@@ -230,7 +230,7 @@ pub fn pack(
     );
     metadata.insert(
         "wippy.luau_version".into(),
-        json!(crate::compile::luau_version()),
+        json!(host::compile::luau_version()),
     );
     if let Some(v) = luau_bytecode_version {
         metadata.insert("wippy.bytecode_version".into(), json!(v));
@@ -252,6 +252,47 @@ pub fn pack(
         entries: packed,
         resources,
     })
+}
+
+/// An archive is one registry: an id that two projects of the tree both define would be there
+/// twice. Refuse, naming the id and the projects, rather than pick one.
+fn refuse_ids_of_several_projects(project: &Project, entries: &[&Entry]) -> Result<(), PackError> {
+    let mut first: BTreeMap<&str, &Entry> = BTreeMap::new();
+    for e in entries {
+        match first.get(e.id.as_str()) {
+            Some(f) if f.scope != e.scope => {
+                let dir = |s: usize| {
+                    project.scopes.get(s).map_or_else(
+                        || ".".to_owned(),
+                        |d| {
+                            let rel = project.files.relative(d);
+                            if rel.is_empty() {
+                                ".".to_owned()
+                            } else {
+                                rel
+                            }
+                        },
+                    )
+                };
+                return Err(PackError {
+                    file: Some(e.yaml),
+                    span: e.span.clone(),
+                    entry: Some(e.id.clone()),
+                    message: format!(
+                        "entry id `{}` is defined by two projects in this tree ({} and {}); an archive holds one registry, so pack one project directory at a time",
+                        e.id,
+                        dir(f.scope),
+                        dir(e.scope)
+                    ),
+                });
+            }
+            Some(_) => {}
+            None => {
+                first.insert(&e.id, e);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `source: file://…` of a template becomes the file's text.

@@ -7,7 +7,7 @@ use std::path::Path;
 use saphyr::{Mapping, Scalar, Yaml, YamlEmitter};
 use serde_json::Value;
 
-use crate::wapp::Archive;
+use wapp::Archive;
 
 fn yaml(v: &Value) -> Yaml<'static> {
     match v {

@@ -27,7 +27,7 @@ fn lower_real_code() {
         return;
     };
     let handle = std::thread::Builder::new()
-        .stack_size(checker::parse::PARSE_STACK)
+        .stack_size(syntax::parse::PARSE_STACK)
         .spawn(move || {
             let mut files = Vec::new();
             lua_files(Path::new(&dir), &mut files);
@@ -36,15 +36,15 @@ fn lower_real_code() {
                 let Ok(src) = std::fs::read_to_string(f) else {
                     continue;
                 };
-                if checker::parse::parse_chunk(&src, checker::dialect::Dialect::Wippy)
+                if syntax::parse::parse_chunk(&src, syntax::dialect::Dialect::Wippy)
                     .ast
                     .is_err()
                 {
                     continue;
                 }
                 parsed += 1;
-                match packer::lower::lower(&src) {
-                    Ok(out) => match packer::compile::compile(&out) {
+                match syntax::lower::lower(&src) {
+                    Ok(out) => match host::compile::compile(&out) {
                         Ok(_) => lowered += 1,
                         Err(e) => failures.push(format!("{}: Luau compile: {}", f.display(), e.0)),
                     },

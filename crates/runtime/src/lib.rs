@@ -1,5 +1,5 @@
-//! The bundled Luau runtime (mlua, feature `luau`): runs the function entries of a project or
-//! a `.wapp` pack.
+//! The bundled Luau runtime (mlua, feature `luau`, through the [`host`] layer): runs the Lua
+//! entries of a project or a `.wapp` pack, with Wippy's built-in modules ([`modules`]).
 //!
 //! Design (reference/runtime-facts §4): one VM state per runtime (one per worker thread), a fresh
 //! environment table per invocation whose `__index` is a read-only table of safe globals, so the
@@ -9,7 +9,6 @@
 
 pub mod modules;
 pub mod program;
-pub mod twin;
 pub mod vm;
 
 pub use program::{Program, ProgramError};

@@ -4,8 +4,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use mlua::chunk::ChunkMode;
+use host::error_text;
 use mlua::{Function, Lua, MultiValue, Table, Value as LuaValue};
+use project::env::{Environment, LOWERING_GLOBALS};
 use serde_json::Value;
 
 use crate::modules::{self, Modules};
@@ -32,37 +33,6 @@ impl From<mlua::Error> for RunError {
     }
 }
 
-/// Globals every entry sees (wippy-facts §1.1), taken from the Luau state's own libraries.
-const SAFE_GLOBALS: &[&str] = &[
-    "assert",
-    "error",
-    "ipairs",
-    "next",
-    "pairs",
-    "pcall",
-    "print",
-    "rawequal",
-    "rawlen",
-    "rawget",
-    "rawset",
-    "select",
-    "tonumber",
-    "tostring",
-    "type",
-    "unpack",
-    "xpcall",
-    "getmetatable",
-    "setmetatable",
-    "string",
-    "table",
-    "math",
-    "utf8",
-    "coroutine",
-    "bit32",
-    "buffer",
-    "typeof",
-];
-
 /// A runtime: one Luau state, the program it runs, and what it has loaded so far.
 pub struct Runtime {
     inner: Rc<Inner>,
@@ -73,6 +43,8 @@ struct Inner {
     lua: Lua,
     program: Program,
     base: Table,
+    /// Makes per-call environments over `base`.
+    envs: host::EnvFactory,
     /// Library results by entry id (loaded once per runtime), with the globals the library
     /// wrote through `_G.name = …` (given to every importer, as the Wippy test library expects).
     libs: RefCell<HashMap<String, (LuaValue, Table)>>,
@@ -106,22 +78,8 @@ impl Runtime {
             program.databases.clone(),
             program.root.clone(),
         ));
-        let globals = lua.globals();
-        let base = lua.create_table()?;
-        for name in SAFE_GLOBALS {
-            let v: LuaValue = globals.get(*name)?;
-            base.set(*name, v)?;
-        }
-        // `debug` only for tracebacks; `os` is Wippy's time-only replacement.
-        let debug = lua.create_table()?;
-        let traceback: LuaValue = globals.get::<Table>("debug")?.get("traceback")?;
-        debug.set("traceback", traceback)?;
-        base.set("debug", debug)?;
-        for name in ["os", "errors"] {
-            base.set(name, modules.get(&lua, name)?)?;
-        }
-        base.set("_G", LuaValue::Nil)?;
-        base.set_readonly(true);
+        let base = entry_base(&lua, &modules)?;
+        let envs = host::EnvFactory::new(&lua, &base)?;
         // Library tables (string, table, math, …) and the string metatable become read-only, so
         // no call can change them for the next (runtime-facts §1.2).
         lua.sandbox(true)?;
@@ -130,6 +88,7 @@ impl Runtime {
                 lua,
                 program,
                 base,
+                envs,
                 libs: RefCell::default(),
                 modules,
                 chunks: RefCell::default(),
@@ -177,7 +136,7 @@ impl Runtime {
         };
         let mut lua_args = MultiValue::new();
         for a in args {
-            lua_args.push_back(modules::value::from_json(&inner.lua, a)?);
+            lua_args.push_back(host::value::from_json(&inner.lua, a)?);
         }
         let results = f.call::<MultiValue>(lua_args);
         inner.modules.sql().cleanup();
@@ -187,7 +146,7 @@ impl Runtime {
         results
             .iter()
             .map(|v| {
-                modules::value::to_json(v).map_err(|e| RunError {
+                host::value::to_json(v).map_err(|e| RunError {
                     message: format!(
                         "{id}: method `{method}` returned a value with no JSON form: {e}"
                     ),
@@ -207,13 +166,7 @@ impl Inner {
         let proto = match cached {
             Some(f) => f,
             None => {
-                let f = self
-                    .lua
-                    .load(&bytecode[..])
-                    .set_name(format!("@{}", entry.chunk_name))
-                    .set_mode(ChunkMode::Binary)
-                    .set_environment(self.base.clone())
-                    .into_function()?;
+                let f = bytecode.load(&self.lua, &entry.chunk_name, &self.base)?;
                 self.chunks.borrow_mut().insert(entry.id.clone(), f.clone());
                 f
             }
@@ -231,16 +184,12 @@ impl Inner {
     /// stay in this table. `require` follows the entry's `modules:` and `imports:`; listed
     /// modules are globals too (as in the Wippy runtime).
     fn environment(&self, me: &Rc<Inner>, entry: &EntryCode) -> Result<Table, RunError> {
-        let env = self.lua.create_table()?;
-        let meta = self.lua.create_table()?;
-        meta.set("__index", self.base.clone())?;
-        env.set_metatable(Some(meta))?;
+        let env = self.envs.make(self.lua.create_table()?)?;
         for m in &entry.modules {
             if let Some(t) = self.modules.get(&self.lua, m)? {
                 env.set(m.as_str(), t)?;
             }
         }
-        env.set("_G", env.clone())?;
         env.set("require", self.require_for(me, entry)?)?;
         Ok(env)
     }
@@ -328,13 +277,38 @@ impl Inner {
     }
 }
 
-/// The message of a Lua error with its traceback, without mlua's wrapping.
-fn error_text(e: &mlua::Error) -> String {
-    match e {
-        mlua::Error::CallbackError { traceback, cause } => {
-            format!("{}\n{traceback}", error_text(cause))
-        }
-        mlua::Error::RuntimeError(m) => m.clone(),
-        other => other.to_string(),
-    }
+/// Names every entry's environment sets per call (not in the base).
+const PER_CALL: &[&str] = &["_G", "require"];
+
+/// The read-only base of every entry environment: THE entry list ([`Environment::Entry`]),
+/// plus the globals lowered code needs. `os` and `errors` are this runtime's modules, `debug`
+/// holds only `traceback`, `cpcall` is `pcall` (Luau's `pcall` is yieldable); what the runtime
+/// does not bundle raises "not available in this runtime" when used.
+fn entry_base(lua: &Lua, modules: &Modules) -> Result<Table, RunError> {
+    let mut names = Environment::Entry.names();
+    names.extend(LOWERING_GLOBALS.iter().map(|n| (*n).to_owned()));
+    names.retain(|n| !PER_CALL.contains(&n.as_str()));
+    let globals = lua.globals();
+    let mut provide = |lua: &Lua, name: &str| -> mlua::Result<Option<LuaValue>> {
+        Ok(match name {
+            "os" | "errors" => modules.get(lua, name)?.map(LuaValue::Table),
+            "debug" => {
+                let debug = lua.create_table()?;
+                let traceback: LuaValue = globals.get::<Table>("debug")?.get("traceback")?;
+                debug.set("traceback", traceback)?;
+                debug.set_readonly(true);
+                Some(LuaValue::Table(debug))
+            }
+            "cpcall" => Some(globals.get("pcall")?),
+            _ => None,
+        })
+    };
+    let base = host::build_base(
+        lua,
+        &names,
+        typedefs::ModuleSet::bundled(),
+        Environment::Entry,
+        &mut provide,
+    )?;
+    Ok(base.table)
 }

@@ -9,18 +9,18 @@ use typedefs::manifest::map_type;
 use typedefs::{FunctionType, Literal, Lookup, Type};
 
 use super::{ident, span, Walker};
-use crate::diagnostic::Diagnostic;
+use crate::registry::Code;
 
 /// The value flowing through a suffix chain.
 #[derive(Clone)]
-struct Cur {
-    ty: Type,
+pub(crate) struct Cur {
+    pub(crate) ty: Type,
     /// Dotted description for messages (`json.decode`, `db:query`).
-    path: String,
+    pub(crate) path: String,
     /// The type came from a manifest (arity is then exact).
-    strict: bool,
+    pub(crate) strict: bool,
     /// It is an interface method reached with `.`: (owner, receiver type).
-    dot_method: Option<(String, Type)>,
+    pub(crate) dot_method: Option<(String, Type)>,
 }
 
 impl Cur {
@@ -36,38 +36,14 @@ impl Cur {
 }
 
 impl Walker<'_> {
-    /// `E0004`/`E0022` for a member the receiver's type does not have.
-    /// Not reported while probing (then recorded) or inside a block its condition probed.
-    fn missing_member(
-        &mut self,
-        code: &'static str,
-        sp: std::ops::Range<u32>,
-        message: String,
-        suggestion: Option<String>,
-        key: (String, String),
-    ) {
-        if self.probing > 0 {
-            self.probed.push(key);
-            return;
-        }
-        if self.guards.contains(&key) {
-            return;
-        }
-        let mut d = Diagnostic::new(code, self.file, sp, message);
-        if let Some(s) = suggestion {
-            d = d.with_help(format!("did you mean `{s}`?"));
-        }
-        self.report(d);
-    }
-
     /// Type all values of a call statement or expression.
-    pub(super) fn call(&mut self, c: &FunctionCall) -> Vec<Type> {
+    pub(crate) fn call(&mut self, c: &FunctionCall) -> Vec<Type> {
         let suffixes: Vec<&Suffix> = c.suffixes().collect();
         self.chain(c.prefix(), &suffixes)
     }
 
     /// Whether an expression is a direct `require("…")` call.
-    pub(super) fn is_require_call(&self, e: &Expression) -> bool {
+    pub(crate) fn is_require_call(&self, e: &Expression) -> bool {
         match e {
             Expression::FunctionCall(c) => {
                 matches!(c.prefix(), Prefix::Name(t) if ident(t) == "require")
@@ -78,7 +54,7 @@ impl Walker<'_> {
     }
 
     /// Evaluate `prefix suffix*`; returns all values of the last suffix.
-    pub(super) fn chain(&mut self, prefix: &Prefix, suffixes: &[&Suffix]) -> Vec<Type> {
+    pub(crate) fn chain(&mut self, prefix: &Prefix, suffixes: &[&Suffix]) -> Vec<Type> {
         let cur = match prefix {
             Prefix::Name(t) => {
                 let name = ident(t);
@@ -198,9 +174,9 @@ impl Walker<'_> {
                             suggestion,
                         } => {
                             let (code, what) = if is_object {
-                                ("E0022", "method")
+                                (Code::E0022, "method")
                             } else {
-                                ("E0004", "field")
+                                (Code::E0004, "field")
                             };
                             let message = format!("no {what} `{name}` on {owner}");
                             self.missing_member(
@@ -263,7 +239,7 @@ impl Walker<'_> {
                     message.push_str(&format!("; did you mean `{s}`?"));
                 }
                 let key = (cur.path.clone(), name.clone());
-                self.missing_member("E0004", sp, message, suggestion, key);
+                self.missing_member(Code::E0004, sp, message, suggestion, key);
                 Cur::unknown(path)
             }
             Lookup::Unknown => Cur::unknown(path),
@@ -308,167 +284,19 @@ impl Walker<'_> {
         };
         let f = f.clone();
         let call_span = span(args);
-        if let (Some((owner, recv_ty)), false) = (&callee.dot_method, colon) {
-            let first_fits = arg_types.first().is_some_and(|t| {
-                typedefs::fits(t, recv_ty, self.env.modules, Some(&self.local_types))
-                    && !matches!(t, Type::Any | Type::Unknown)
-                    || matches!(t, Type::Any | Type::Unknown) && !arg_exprs.is_empty()
-            });
-            if !first_fits {
-                let method = callee.path.rsplit('.').next().unwrap_or("");
-                let obj = callee.path.rsplit_once('.').map_or("obj", |(o, _)| o);
-                let d = Diagnostic::new(
-                    "E0000",
-                    self.file,
-                    call_span.clone(),
-                    format!("`{method}` is a method of {owner} and must be called with `:`"),
-                )
-                .with_help(format!("write `{obj}:{method}(…)`"));
-                self.report(d);
-                return returns_of(&f, recv);
-            }
-        }
-        if callee.strict {
-            let (min, max) = f.arity(colon);
-            let n = arg_types.len();
-            let too_few = n < min && !(last_multi && n > 0);
-            let too_many = max.is_some_and(|m| n > m && !(last_multi && n - 1 <= m));
-            if too_few || too_many {
-                let expect = match max {
-                    Some(m) if m == min => format!("{min}"),
-                    Some(m) => format!("{min} to {m}"),
-                    None => format!("at least {min}"),
-                };
-                let plural = if expect == "1" || expect == "at least 1" {
-                    "argument"
-                } else {
-                    "arguments"
-                };
-                self.diag(
-                    "E0003",
-                    call_span.clone(),
-                    format!("`{}` expects {expect} {plural}, got {n}", callee.path),
-                );
-            }
-        }
-        {
-            let params = f.call_params(colon);
-            if last_multi {
-                arg_types.pop();
-            }
-            for (i, at) in arg_types.iter().enumerate() {
-                let (pname, pty) = match params.get(i) {
-                    Some(p) => (p.name.clone(), p.ty.clone()),
-                    None => match &f.variadic {
-                        Some(v) => (None, v.clone()),
-                        None => break,
-                    },
-                };
-                let pty = map_type(pty, &mut |t| {
-                    matches!(t, Type::SelfType).then(|| recv.clone())
-                });
-                if !typedefs::fits(at, &pty, self.env.modules, Some(&self.local_types)) {
-                    let name = pname.map_or(String::new(), |n| format!(" (`{n}`)"));
-                    let sp = arg_exprs.get(i).map_or(call_span.clone(), |e| span(*e));
-                    self.diag(
-                        "E0000",
-                        sp,
-                        format!(
-                            "argument {}{name} of `{}` is {}, expected {pty}",
-                            i + 1,
-                            callee.path,
-                            at.widen()
-                        ),
-                    );
-                }
-            }
+        if !self.check_call(
+            callee,
+            &f,
+            &mut arg_types,
+            &arg_exprs,
+            colon,
+            recv,
+            last_multi,
+            call_span,
+        ) {
+            return returns_of(&f, recv);
         }
         returns_of(&f, recv)
-    }
-
-    /// `require("name")`: a module listed in `modules:`, an `imports:` alias, or a global module.
-    fn require(&mut self, args: &FunctionArgs) -> Type {
-        let arg = match args {
-            FunctionArgs::Parentheses { arguments, .. } if arguments.len() == 1 => {
-                arguments.iter().next().and_then(|e| match e {
-                    Expression::String(s) => Some((string_literal(s), span(e))),
-                    _ => None,
-                })
-            }
-            FunctionArgs::String(s) => Some((string_literal(s), span(s))),
-            _ => None,
-        };
-        if let FunctionArgs::Parentheses { arguments, .. } = args {
-            for e in arguments {
-                if !matches!(e, Expression::String(_)) {
-                    self.expr(e);
-                }
-            }
-        }
-        let Some((name, sp)) = arg else {
-            return Type::Any;
-        };
-        if let Some(import) = self.env.imports.get(&name) {
-            return import.clone().unwrap_or(Type::Any);
-        }
-        let module = self.env.modules.get(&name).cloned();
-        let declared =
-            self.env.allowed_modules.contains(&name) || self.env.modules.is_ambient(&name);
-        if !declared {
-            let mut d = Diagnostic::new(
-                "E0001",
-                self.file,
-                sp.start..sp.end,
-                format!("require(\"{name}\") is not declared in _index.yaml imports or modules"),
-            );
-            d = match &module {
-                Some(_) => d.with_help(format!("add `{name}` to the entry's `modules:`")),
-                None => d.with_help(format!("add `{name}` to `modules:` if it is a module, or an import `{name}: namespace:library`")),
-            };
-            self.report(d);
-        }
-        let Some(module) = module else {
-            return Type::Any;
-        };
-        if self.env.kind == crate::env::ChunkKind::Workflow && !module.workflow_safe() {
-            self.diag(
-                "D0001",
-                sp,
-                format!("module `{name}` ({}) cannot be used in a workflow: workflows only get deterministic or workflow modules", module.classes.join(", ")),
-            );
-        }
-        module.value_type()
-    }
-
-    /// `wraith.import("name")` in twin code: the library's exports.
-    fn wraith_import(&mut self, args: &FunctionArgs) -> Type {
-        let name = match args {
-            FunctionArgs::Parentheses { arguments, .. } => {
-                arguments.iter().next().and_then(|e| match e {
-                    Expression::String(s) => Some((string_literal(s), span(e))),
-                    _ => None,
-                })
-            }
-            FunctionArgs::String(s) => Some((string_literal(s), span(s))),
-            _ => None,
-        };
-        let Some((name, sp)) = name else {
-            return Type::Any;
-        };
-        match self.env.twin_libs.get(&name) {
-            Some(t) => t.clone(),
-            None => {
-                let mut known: Vec<&String> = self.env.twin_libs.keys().collect();
-                known.sort();
-                let list = known
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                self.diag("E0001", sp, format!("wraith.import(\"{name}\"): no library `lua/lib/{name}.lua` in this twin (have: {list})"));
-                Type::Any
-            }
-        }
     }
 }
 
@@ -515,7 +343,7 @@ fn is_multi(e: &Expression) -> bool {
         || matches!(e, Expression::Symbol(t) if t.token().to_string() == "...")
 }
 
-fn string_literal(t: &TokenReference) -> String {
+pub(crate) fn string_literal(t: &TokenReference) -> String {
     match t.token_type() {
         TokenType::StringLiteral { literal, .. } => literal.to_string(),
         _ => String::new(),

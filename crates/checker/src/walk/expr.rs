@@ -11,17 +11,16 @@ use full_moon::tokenizer::TokenType;
 use typedefs::lexer::{parse_number, NumberValue};
 use typedefs::{Field, FunctionType, Literal, Param, Record, Type};
 
-use super::{add_field, ident, span, suggest_from, LocalKind, Walker};
-use crate::env::SANDBOX_FORBIDDEN;
+use super::{add_field, ident, span, LocalKind, Walker};
 
 impl Walker<'_> {
     /// Type of the first value of an expression.
-    pub(super) fn expr(&mut self, e: &Expression) -> Type {
+    pub(crate) fn expr(&mut self, e: &Expression) -> Type {
         self.expr_multi(e).into_iter().next().unwrap_or(Type::Nil)
     }
 
     /// All values of an expression (several for a call or `...`).
-    pub(super) fn expr_multi(&mut self, e: &Expression) -> Vec<Type> {
+    pub(crate) fn expr_multi(&mut self, e: &Expression) -> Vec<Type> {
         let tys = self.expr_inner(e);
         let end = span(e).end;
         if let Some(cast) = self.prep.casts.get(&end) {
@@ -115,7 +114,7 @@ impl Walker<'_> {
     }
 
     /// Values of an expression list, the last one expanded, padded with `nil` to `want`.
-    pub(super) fn expr_list(&mut self, list: &Punctuated<Expression>, want: usize) -> Vec<Type> {
+    pub(crate) fn expr_list(&mut self, list: &Punctuated<Expression>, want: usize) -> Vec<Type> {
         let n = list.len();
         let mut out = Vec::with_capacity(want.max(n));
         for (i, e) in list.iter().enumerate() {
@@ -132,7 +131,7 @@ impl Walker<'_> {
     }
 
     /// Read a variable (marks locals used, checks globals).
-    pub(super) fn read_var(&mut self, v: &Var) -> Type {
+    pub(crate) fn read_var(&mut self, v: &Var) -> Type {
         match v {
             Var::Name(t) => self.read_name(ident(t), span(t)),
             Var::Expression(ve) => self
@@ -144,7 +143,7 @@ impl Walker<'_> {
         }
     }
 
-    pub(super) fn read_name(&mut self, name: &str, sp: std::ops::Range<u32>) -> Type {
+    pub(crate) fn read_name(&mut self, name: &str, sp: std::ops::Range<u32>) -> Type {
         if let Some(id) = self.lookup(name) {
             self.record_use(id, sp);
             let l = &mut self.locals[id];
@@ -155,7 +154,7 @@ impl Walker<'_> {
     }
 
     /// A global read: ambient globals, imported `_G` globals, globals this chunk assigns.
-    pub(super) fn read_global(&mut self, name: &str, sp: std::ops::Range<u32>) -> Type {
+    pub(crate) fn read_global(&mut self, name: &str, sp: std::ops::Range<u32>) -> Type {
         if let Some(g) = self.env.globals.get(name) {
             return g.ty.clone();
         }
@@ -181,35 +180,12 @@ impl Walker<'_> {
         {
             return Type::Any;
         }
-        if self.env.kind.is_twin() && SANDBOX_FORBIDDEN.contains(&name) {
-            self.diag("S0001", sp, format!("`{name}` is not available in Wraith handlers: they run in a Luau sandbox without it"));
-            return Type::Any;
-        }
-        if self.env.lenient_globals {
-            return Type::Any;
-        }
-        let mut d = crate::diagnostic::Diagnostic::new(
-            "E0001",
-            self.file,
-            sp,
-            format!("undefined global `{name}`"),
-        );
-        let locals: Vec<String> = self
-            .scopes
-            .iter()
-            .flatten()
-            .map(|&id| self.locals[id].name.clone())
-            .collect();
-        let suggestion = suggest_from(name, self.env.globals.keys().chain(locals.iter()));
-        if let Some(s) = suggestion {
-            d = d.with_help(format!("did you mean `{s}`?"));
-        }
-        self.report(d);
+        self.undefined_global(name, sp);
         Type::Any
     }
 
     /// `t.k = v` / `t[k] = v`: reads `t`, records fields of local tables and `_G.name` writes.
-    pub(super) fn assign_field(&mut self, ve: &VarExpression, value: Type) {
+    pub(crate) fn assign_field(&mut self, ve: &VarExpression, value: Type) {
         use full_moon::ast::{Index, Prefix, Suffix};
         let suffixes: Vec<&Suffix> = ve.suffixes().collect();
         let Some((last, init)) = suffixes.split_last() else {
@@ -249,7 +225,7 @@ impl Walker<'_> {
     }
 
     /// A table constructor: positional items make an array, named keys an open record.
-    pub(super) fn table(&mut self, t: &TableConstructor) -> Type {
+    pub(crate) fn table(&mut self, t: &TableConstructor) -> Type {
         let mut fields: Vec<Field> = Vec::new();
         let mut items: Vec<Type> = Vec::new();
         let mut other = false;
@@ -303,7 +279,7 @@ impl Walker<'_> {
 
     /// Walk a function body in a new scope; returns its type. `self_ty` declares an implicit
     /// `self` (for `function t:m()`).
-    pub(super) fn function_body(&mut self, body: &FunctionBody, self_ty: Option<Type>) -> Type {
+    pub(crate) fn function_body(&mut self, body: &FunctionBody, self_ty: Option<Type>) -> Type {
         let paren = span(body.parameters_parentheses().tokens().0).start;
         let end = if self.env.index {
             span(body).end

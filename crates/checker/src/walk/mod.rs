@@ -5,7 +5,7 @@
 //! flow-sensitive: a local keeps its declared or initial type, and a reassignment with an
 //! incompatible type widens it to `any`, so nothing the walk cannot prove is reported.
 
-mod call;
+pub(crate) mod call;
 mod expr;
 pub mod index;
 
@@ -18,9 +18,11 @@ use full_moon::node::Node;
 use full_moon::tokenizer::{TokenReference, TokenType};
 use typedefs::{LocalTypes, Record, Type};
 
+use syntax::dialect::Prepared;
+
 use crate::diagnostic::Diagnostic;
-use crate::dialect::Prepared;
 use crate::env::Env;
+use crate::registry::Code;
 
 /// What the walk of a chunk produces.
 #[derive(Debug, Default)]
@@ -36,7 +38,7 @@ pub struct ChunkResult {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum LocalKind {
+pub(crate) enum LocalKind {
     Local,
     Function,
     Import,
@@ -45,50 +47,50 @@ enum LocalKind {
 }
 
 #[derive(Debug)]
-struct LocalVar {
-    name: String,
-    span: Range<u32>,
-    ty: Type,
-    kind: LocalKind,
-    used: bool,
+pub(crate) struct LocalVar {
+    pub(crate) name: String,
+    pub(crate) span: Range<u32>,
+    pub(crate) ty: Type,
+    pub(crate) kind: LocalKind,
+    pub(crate) used: bool,
     /// The type came from an annotation (never widened by assignments).
-    annotated: bool,
+    pub(crate) annotated: bool,
     /// Byte offset where its scope ends.
-    scope_end: u32,
+    pub(crate) scope_end: u32,
     /// Declared in the chunk's top-level scope.
-    top_level: bool,
+    pub(crate) top_level: bool,
     /// Fields were written with a computed key (`t[k] = v`): its record type is not exhaustive.
-    dynamic: bool,
+    pub(crate) dynamic: bool,
 }
 
 pub(crate) struct Walker<'a> {
-    env: &'a Env<'a>,
-    prep: &'a Prepared,
-    file: usize,
-    locals: Vec<LocalVar>,
-    scopes: Vec<Vec<usize>>,
-    local_types: LocalTypes,
+    pub(crate) env: &'a Env<'a>,
+    pub(crate) prep: &'a Prepared,
+    pub(crate) file: usize,
+    pub(crate) locals: Vec<LocalVar>,
+    pub(crate) scopes: Vec<Vec<usize>>,
+    pub(crate) local_types: LocalTypes,
     /// Names assigned as globals anywhere in the chunk (defined for the undefined-global rule).
-    file_globals: HashSet<String>,
-    diags: Vec<Diagnostic>,
-    exports: Option<Type>,
-    g_writes: Vec<String>,
+    pub(crate) file_globals: HashSet<String>,
+    pub(crate) diags: Vec<Diagnostic>,
+    pub(crate) exports: Option<Type>,
+    pub(crate) g_writes: Vec<String>,
     /// Inside a presence test (`if x.m then`, `type(x.m)`, `x.m or d`, `x.m == nil`): a missing
     /// member is a probe, not a mistake.
-    probing: u32,
+    pub(crate) probing: u32,
     /// Members found missing while probing (receiver path, name).
-    probed: Vec<(String, String)>,
+    pub(crate) probed: Vec<(String, String)>,
     /// Members a guarding condition probed: used inside its block without a diagnostic.
-    guards: Vec<(String, String)>,
+    pub(crate) guards: Vec<(String, String)>,
     /// Declared returns of the enclosing functions (innermost last; `None` when unannotated).
-    fn_returns: Vec<Option<(Vec<Type>, Option<Type>)>>,
+    pub(crate) fn_returns: Vec<Option<(Vec<Type>, Option<Type>)>>,
     /// End offset of the innermost statement or function being walked (where a scope opened
     /// now ends), and the ends of the open scopes.
-    end_hint: u32,
-    scope_ends: Vec<u32>,
+    pub(crate) end_hint: u32,
+    pub(crate) scope_ends: Vec<u32>,
     /// Uses of locals and member accesses, when `env.index` is set.
-    uses: Vec<(usize, Range<u32>)>,
-    members: Vec<index::MemberAccess>,
+    pub(crate) uses: Vec<(usize, Range<u32>)>,
+    pub(crate) members: Vec<index::MemberAccess>,
 }
 
 /// Byte range of a syntax node.
@@ -195,11 +197,11 @@ fn collect_globals(ast: &Ast) -> HashSet<String> {
 }
 
 impl<'a> Walker<'a> {
-    fn report(&mut self, d: Diagnostic) {
+    pub(crate) fn report(&mut self, d: Diagnostic) {
         self.diags.push(d);
     }
 
-    fn diag(&mut self, code: &'static str, span: Range<u32>, msg: impl Into<String>) {
+    pub(crate) fn diag(&mut self, code: Code, span: Range<u32>, msg: impl Into<String>) {
         self.report(Diagnostic::new(code, self.file, span, msg));
     }
 
@@ -215,21 +217,7 @@ impl<'a> Walker<'a> {
             self.locals[id].scope_end = end;
         }
         for id in ids {
-            let l = &self.locals[id];
-            if l.used
-                || l.name.starts_with('_')
-                || matches!(l.kind, LocalKind::Param | LocalKind::LoopVar)
-            {
-                continue;
-            }
-            let (code, msg) = match l.kind {
-                LocalKind::Import => ("W0006", format!("unused import `{}`", l.name)),
-                LocalKind::Function => ("W0004", format!("unused local function `{}`", l.name)),
-                _ => ("W0004", format!("unused local `{}`", l.name)),
-            };
-            let d = Diagnostic::new(code, self.file, l.span.clone(), msg)
-                .with_help(format!("remove it, or prefix it with `_` (`_{}`)", l.name));
-            self.diags.push(d);
+            self.unused_local(id);
         }
     }
 
@@ -271,7 +259,7 @@ impl<'a> Walker<'a> {
     }
 
     /// Mark a local's table as having fields we cannot see.
-    pub(super) fn mark_dynamic(&mut self, id: usize) {
+    pub(crate) fn mark_dynamic(&mut self, id: usize) {
         self.locals[id].dynamic = true;
     }
 
@@ -314,16 +302,10 @@ impl<'a> Walker<'a> {
                     let Some(d) = declared.get(i).or(variadic.as_ref()) else {
                         break;
                     };
-                    if !typedefs::fits(t, d, self.env.modules, Some(&self.local_types)) {
-                        let sp = exprs
-                            .get(i.min(exprs.len().saturating_sub(1)))
-                            .map_or(span(r), |e| span(*e));
-                        self.diag(
-                            "E0000",
-                            sp,
-                            format!("returned value {} is {}, expected {d}", i + 1, t.widen()),
-                        );
-                    }
+                    let sp = exprs
+                        .get(i.min(exprs.len().saturating_sub(1)))
+                        .map_or(span(r), |e| span(*e));
+                    self.check_returned(t, d, i, sp);
                 }
             }
             if self.fn_returns.is_empty() && self.scopes.len() == 1 {
@@ -360,14 +342,14 @@ impl<'a> Walker<'a> {
     }
 
     /// Record a use of local `id` at `sp` (for the editor index).
-    pub(super) fn record_use(&mut self, id: usize, sp: Range<u32>) {
+    pub(crate) fn record_use(&mut self, id: usize, sp: Range<u32>) {
         if self.env.index && !sp.is_empty() {
             self.uses.push((id, sp));
         }
     }
 
     /// Record `recv.name` / `recv:name` (for the editor index).
-    pub(super) fn record_member(&mut self, name: Range<u32>, receiver: &Type, colon: bool) {
+    pub(crate) fn record_member(&mut self, name: Range<u32>, receiver: &Type, colon: bool) {
         if self.env.index {
             self.members.push(index::MemberAccess {
                 name,
@@ -478,7 +460,7 @@ impl<'a> Walker<'a> {
     /// Walk a block guarded by `cond`, with locals tested by `type(x) == "kind"` (possibly
     /// joined by `and`) narrowed to that kind inside it.
     /// Evaluate a condition as a presence test; returns the members it probed.
-    pub(super) fn condition(&mut self, cond: &full_moon::ast::Expression) -> Vec<(String, String)> {
+    pub(crate) fn condition(&mut self, cond: &full_moon::ast::Expression) -> Vec<(String, String)> {
         let before = self.probed.len();
         self.probing += 1;
         self.expr(cond);
@@ -563,22 +545,6 @@ impl<'a> Walker<'a> {
             }
             Var::Expression(ve) => self.assign_field(ve, ty),
             _ => {}
-        }
-    }
-}
-
-impl Walker<'_> {
-    /// `E0000` when a value of type `value` cannot be stored in `name` declared as `declared`.
-    fn check_assignable(&mut self, value: &Type, declared: &Type, name: &str, sp: Range<u32>) {
-        if !typedefs::fits(value, declared, self.env.modules, Some(&self.local_types)) {
-            self.diag(
-                "E0000",
-                sp,
-                format!(
-                    "cannot assign {} to `{name}`, declared {declared}",
-                    value.widen()
-                ),
-            );
         }
     }
 }

@@ -11,7 +11,7 @@ use mlua::{Lua, LuaString, Table, Value};
 use rand::{Rng, RngCore};
 
 use super::reg::{internal, invalid, Out, Reg};
-use super::value::{from_json, to_json};
+use host::value::{from_json, to_json};
 
 /// Largest `random.bytes`/`random.string` length (1 MiB, per the spec).
 const MAX_RANDOM: usize = 1 << 20;

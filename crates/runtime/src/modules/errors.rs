@@ -30,7 +30,7 @@ pub fn new_error(lua: &Lua, kind: &str, message: &str) -> mlua::Result<Table> {
 }
 
 fn error_meta(lua: &Lua) -> mlua::Result<Table> {
-    if let Ok(t) = lua.named_registry_value::<Table>("wippy.error_meta") {
+    if let Ok(t) = lua.named_registry_value::<Table>(host::value::ERROR_META) {
         return Ok(t);
     }
     let methods = lua.create_table()?;
@@ -64,19 +64,13 @@ fn error_meta(lua: &Lua) -> mlua::Result<Table> {
     )?;
     methods.set_readonly(true);
     meta.set_readonly(true);
-    lua.set_named_registry_value("wippy.error_meta", meta.clone())?;
+    lua.set_named_registry_value(host::value::ERROR_META, meta.clone())?;
     Ok(meta)
 }
 
 /// The message of a structured error value (`None` if `t` is not one).
 pub fn message_of(t: &Table) -> Option<String> {
-    let meta = t.metatable()?;
-    let lua = t.weak_lua().try_upgrade()?;
-    let ours: Table = lua.named_registry_value("wippy.error_meta").ok()?;
-    if meta != ours {
-        return None;
-    }
-    t.raw_get::<Option<String>>("__message").ok().flatten()
+    host::value::error_message(t)
 }
 
 /// `(nil, error)` for a failed module call.

@@ -1,10 +1,10 @@
 //! `json`: encode/decode between Lua values and JSON, and JSON Schema validation (manifest:
-//! json.json; rules: runtime `json/spec.md`, see [`super::value`]).
+//! json.json; rules: runtime `json/spec.md`, see [`host::value`]).
 
 use mlua::{Lua, Table, Value};
 
 use super::reg::{internal, invalid, Out, Reg};
-use super::value::{from_json, to_json};
+use host::value::{from_json, to_json};
 
 /// A schema given as a table or a JSON string, compiled.
 fn schema(v: &Value) -> Out<jsonschema::Validator> {

@@ -15,7 +15,6 @@ pub mod reg;
 pub mod sql;
 pub mod time;
 pub mod uuid;
-pub mod value;
 pub mod yaml;
 
 use std::cell::RefCell;

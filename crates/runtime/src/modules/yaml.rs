@@ -1,5 +1,5 @@
 //! `yaml`: decode a YAML document into Lua values and encode Lua values as YAML, with optional
-//! key ordering (manifest: yaml.json). Values go through JSON's data model ([`super::value`]),
+//! key ordering (manifest: yaml.json). Values go through JSON's data model ([`host::value`]),
 //! so the same tables decode and encode alike in `json` and `yaml`.
 
 use std::borrow::Cow;
@@ -9,7 +9,7 @@ use saphyr::{LoadableYamlNode, Mapping, Scalar, Yaml, YamlEmitter};
 use serde_json::Value as Json;
 
 use super::reg::{internal, invalid, Out, Reg};
-use super::value::{from_json, to_json};
+use host::value::{from_json, to_json};
 
 fn key_text(y: &Yaml) -> String {
     match y {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use packer::wapp::{read, write, Archive, EntryId, PackedEntry, TreeResource};
+use wapp::{read, write, Archive, EntryId, PackedEntry, TreeResource};
 
 fn sample(big: bool) -> Archive {
     let mut files = BTreeMap::new();

@@ -200,7 +200,7 @@ impl Config {
             let at = e
                 .span()
                 .map(|s| {
-                    let (l, c) = checker::files::line_col(&text, s.start as u32);
+                    let (l, c) = crate::files::line_col(&text, s.start as u32);
                     format!(":{l}:{c}")
                 })
                 .unwrap_or_default();

@@ -1,4 +1,4 @@
-//! Per-invocation limits for handlers (seed: 100 ms wall clock, 1 MB memory, 100,000
+//! Per-invocation limits (the twin seed's defaults: 100 ms wall clock, 1 MB memory, 100,000
 //! instructions), enforced from Luau's interrupt.
 //!
 //! Luau has no per-instruction hook (runtime-facts §1.3): its interrupt fires at safepoints,
@@ -17,9 +17,30 @@ use std::ffi::{c_int, CString};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use mlua::{ffi, Lua};
+use mlua::{ffi, Function, Lua, LuaString, Table, Value};
 
-use super::config::LuaLimits;
+/// The limits of one invocation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Wall-clock limit, milliseconds.
+    pub timeout_ms: u64,
+    /// Heap growth one invocation may cause, bytes.
+    pub memory_bytes: usize,
+    /// Budget of interrupt ticks (Luau's safepoints: calls, returns, loop back-edges), the
+    /// measure Luau offers for "instructions".
+    pub instructions: u64,
+}
+
+impl Default for Limits {
+    /// The Wraith handler defaults (seed: 100 ms, 1 MB, 100,000 instructions).
+    fn default() -> Self {
+        Limits {
+            timeout_ms: 100,
+            memory_bytes: 1 << 20,
+            instructions: 100_000,
+        }
+    }
+}
 
 /// Which limit tripped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,13 +145,13 @@ unsafe extern "C-unwind" fn interrupt(state: *mut ffi::lua_State, gc: c_int) {
 /// The limits of one worker state.
 #[derive(Debug)]
 pub struct Budget {
-    limits: LuaLimits,
+    limits: Limits,
 }
 
 impl Budget {
     /// Install the interrupt on `lua` (a worker's own state, used on this thread only) and
     /// return its budget, idle until [`Budget::start`].
-    pub fn install(lua: &Lua, limits: &LuaLimits) -> Rc<Budget> {
+    pub fn install(lua: &Lua, limits: &Limits) -> Rc<Budget> {
         let budget = Rc::new(Budget {
             limits: limits.clone(),
         });
@@ -212,6 +233,47 @@ impl Budget {
             _ => None,
         })
     }
+}
+
+/// Wrap the library functions that can allocate a lot in one call so they check `budget`
+/// first: `string.rep` (result size) and `table.create` (16 bytes a slot). Call before
+/// `Lua::sandbox(true)` makes the library tables read-only.
+pub fn guard_allocators(lua: &Lua, budget: &Rc<Budget>) -> mlua::Result<()> {
+    let string: Table = lua.globals().get("string")?;
+    let rep: Function = string.get("rep")?;
+    let b = budget.clone();
+    string.set(
+        "rep",
+        lua.create_function(
+            move |lua, (s, n, sep): (LuaString, f64, Option<LuaString>)| {
+                let n = if n.is_finite() && n > 0.0 {
+                    n as usize
+                } else {
+                    0
+                };
+                let each = s.as_bytes().len() + sep.as_ref().map_or(0, |p| p.as_bytes().len());
+                b.reserve(lua, each.saturating_mul(n))?;
+                rep.call::<LuaString>((s, n, sep))
+            },
+        )?,
+    )?;
+    let table: Table = lua.globals().get("table")?;
+    if let Ok(create) = table.get::<Function>("create") {
+        let b = budget.clone();
+        table.set(
+            "create",
+            lua.create_function(move |lua, (n, v): (f64, Value)| {
+                let n = if n.is_finite() && n > 0.0 {
+                    n as usize
+                } else {
+                    0
+                };
+                b.reserve(lua, n.saturating_mul(16))?;
+                create.call::<Table>((n, v))
+            })?,
+        )?;
+    }
+    Ok(())
 }
 
 fn is_memory_error(e: &mlua::Error) -> bool {

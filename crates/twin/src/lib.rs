@@ -4,8 +4,6 @@
 //! under per-invocation limits, and [`server`] serving it all over HTTP/1.1.
 
 pub mod clock;
-pub mod config;
-pub mod limits;
 pub mod routes;
 pub mod server;
 pub mod state;
@@ -14,7 +12,9 @@ pub mod worker;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use config::{Config, OnError, Template};
+use host::Bytecode;
+pub use project::twin::config;
+use project::twin::config::{Config, OnError, Template};
 use routes::{Resolved, Router};
 use serde_json::json;
 use state::StateStore;
@@ -25,7 +25,7 @@ pub struct Chunk {
     /// Path for messages and tracebacks.
     pub display: String,
     /// Luau bytecode, compiled here from the file's source.
-    pub bytecode: Vec<u8>,
+    pub bytecode: Bytecode,
 }
 
 /// A loaded twin.
@@ -114,43 +114,14 @@ pub struct Plan {
     pub handler: Option<String>,
 }
 
-fn compile_dir(dir: &Path) -> Result<BTreeMap<String, Chunk>, String> {
+/// Compile the files of one directory (handlers or libraries), keyed by stem.
+fn compile_files(files: &BTreeMap<String, PathBuf>) -> Result<BTreeMap<String, Chunk>, String> {
     let mut out = BTreeMap::new();
-    let Ok(read) = std::fs::read_dir(dir) else {
-        return Ok(out);
-    };
-    let mut paths: Vec<PathBuf> = read.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or_default();
-        if ext != "lua" && ext != "luau" {
-            continue;
-        }
-        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
-            continue;
-        };
+    for (stem, path) in files {
         let display = path.display().to_string();
-        let source = std::fs::read_to_string(&path).map_err(|e| format!("{display}: {e}"))?;
-        let bytecode =
-            packer::compile::compile(&source).map_err(|e| format!("{display}: {}", e.0))?;
-        if out
-            .insert(
-                stem.to_owned(),
-                Chunk {
-                    display: display.clone(),
-                    bytecode,
-                },
-            )
-            .is_some()
-        {
-            return Err(format!(
-                "{display}: another file in {} has the stem `{stem}`",
-                dir.display()
-            ));
-        }
+        let source = project::read_file(path).map_err(|e| format!("{display}: {e}"))?;
+        let bytecode = Bytecode::compile(&source).map_err(|e| format!("{display}: {}", e.0))?;
+        out.insert(stem.clone(), Chunk { display, bytecode });
     }
     Ok(out)
 }
@@ -174,7 +145,15 @@ impl Twin {
             .namespace
             .clone()
             .unwrap_or_else(|| name.clone());
-        let handlers = compile_dir(&dir.join("lua").join("handlers"))?;
+        let layout = project::twin::layout(dir);
+        if let Some((ignored, kept)) = layout.collisions.first() {
+            return Err(format!(
+                "{}: another file ({}) has the same handler name",
+                ignored.display(),
+                kept.display()
+            ));
+        }
+        let handlers = compile_files(&layout.handlers)?;
         if handlers.is_empty() && config.routes.iter().all(|r| r.template.is_none()) {
             return Err(format!(
                 "{}: no handlers in lua/handlers/ and no template routes",
@@ -183,7 +162,7 @@ impl Twin {
         }
         Ok(Twin {
             router: Router::new(&config.routes),
-            libs: compile_dir(&dir.join("lua").join("lib"))?,
+            libs: compile_files(&layout.libs)?,
             handlers,
             name,
             namespace,

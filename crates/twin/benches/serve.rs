@@ -6,7 +6,7 @@
 //!    (`CONNECTIONS` connections, `SECONDS` seconds, both overridable by environment variables),
 //!    POSTing create_order requests; prints requests per second and latency percentiles.
 //!
-//! Run: `cargo bench -p runtime --bench serve`.
+//! Run: `cargo bench -p twin --bench serve`.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -14,11 +14,11 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use runtime::twin::clock::Clock;
-use runtime::twin::server::{serve, Options, StateChoice};
-use runtime::twin::state::StateStore;
-use runtime::twin::worker::{Outcome, Worker};
-use runtime::twin::{Request, Twin};
+use twin::clock::Clock;
+use twin::server::{serve, Options, StateChoice};
+use twin::state::StateStore;
+use twin::worker::{Outcome, Worker};
+use twin::{Request, Twin};
 
 const BODY: &str = r#"{"customer_id":"cus_001","items":[{"sku":"pen","price":1.25,"qty":3},{"sku":"ink","price":4.1}]}"#;
 

@@ -2,7 +2,7 @@
 //!
 //! Works on text with byte-offset edits computed from the syntax tree, so every line of the
 //! output is the line of the same number in the input and tracebacks point at the original:
-//! - type syntax is already blanked by the dialect pre-pass (`checker::dialect`);
+//! - type syntax is already blanked by the dialect pre-pass ([`crate::dialect`]);
 //! - Lua 5.3 bitwise operators become `bit32` calls: `a & b` → `bit32.band(a, b)`, `|` → `bor`,
 //!   binary `~` → `bxor`, `<<` → `lshift`, `>>` → `rshift`, unary `~a` → `bit32.bnot(a)`.
 //!   Luau's `bit32` works on unsigned 32-bit values: results are in [0, 2^32), operands are taken
@@ -13,8 +13,8 @@
 
 use std::ops::Range;
 
-use checker::dialect::Dialect;
-use checker::parse::parse_chunk;
+use crate::dialect::Dialect;
+use crate::parse::parse_chunk;
 use full_moon::ast::{Ast, BinOp, Block, Expression, Stmt, UnOp};
 use full_moon::node::Node;
 use full_moon::visitors::Visitor;
@@ -136,6 +136,20 @@ impl Visitor for Lowerer {
     fn visit_expression_end(&mut self, _: &Expression) {
         self.depth -= 1;
     }
+}
+
+/// The `goto`s of a parsed chunk that Luau cannot express (every one but a jump to a label that
+/// ends the enclosing loop body), each with its span and message. The checker reports them, so
+/// what `wippy pack --bytecode` and `wippy run` would refuse shows in `wippy check` and the
+/// editor first.
+pub fn goto_problems(ast: &Ast) -> Vec<LowerError> {
+    let mut v = Lowerer {
+        edits: Vec::new(),
+        errors: Vec::new(),
+        depth: 0,
+    };
+    gotos(ast, &mut v);
+    v.errors
 }
 
 /// Turn `goto L` to a label closing its loop body into `continue`; report every other `goto`.

@@ -121,6 +121,15 @@ pub fn read(bytes: &[u8]) -> Result<Archive, WappError> {
         toc.entries.uncomp_size,
     )?;
     let entries: Vec<PackedEntry> = unpack("entries frame", &ent_bytes)?;
+    let mut ids = std::collections::BTreeSet::new();
+    for e in &entries {
+        if !ids.insert(&e.id) {
+            return err(format!(
+                "entries frame: entry id `{}:{}` appears more than once",
+                e.id.ns, e.id.name
+            ));
+        }
+    }
     let mut data_frames = Vec::new();
     for (i, f) in toc.data_frames.iter().enumerate() {
         let what = format!("data frame {i}");

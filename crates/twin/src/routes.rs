@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::config::{RouteConfig, Template};
+use crate::config::{RouteConfig, Template};
 
 /// A state operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

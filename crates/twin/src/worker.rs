@@ -1,6 +1,7 @@
-//! One worker's Luau state for twin handlers: the sandboxed globals of the seed (`req`,
-//! `emit`, `state`, `clock`, `wraith.import`), a fresh environment per invocation, the handler
-//! chunks loaded once, and the per-invocation limits ([`super::limits`]).
+//! One worker's Luau state for twin handlers: THE handler environment list
+//! ([`project::env::Environment::Handler`], the manifests' `handler` globals: the base library,
+//! `req`, `emit`, `state`, `clock`, `wraith.import`), a fresh environment per invocation, the
+//! handler chunks loaded once, and the per-invocation limits ([`host::limits`]).
 //!
 //! Nothing a call creates is captured by a long-lived closure: `emit` writes to a Rust-side
 //! response, `state` and `clock` hold only Rust handles, so a finished invocation leaves
@@ -11,20 +12,18 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use host::value::{from_json, to_json};
+use host::{Budget, EnvFactory, Limits};
 use mlua::chunk::ChunkMode;
 use mlua::{Function, Lua, LuaString, Table, Value};
+use project::env::Environment;
 
-use super::limits::Budget;
-use super::{Request, Response, Twin};
-use crate::modules::value::{from_json, to_json};
-use crate::twin::clock::Clock;
-use crate::twin::state::StateStore;
+use crate::clock::Clock;
+use crate::state::StateStore;
+use crate::{Request, Response, Twin};
 
-/// Globals a handler sees besides its four tables and `wraith` (seed: "What IS available").
-const HANDLER_GLOBALS: &[&str] = &[
-    "math", "string", "table", "utf8", "type", "ipairs", "pairs", "next", "select", "tonumber",
-    "tostring", "error", "pcall", "xpcall", "assert",
-];
+/// Handler globals set per invocation (the rest are in the worker's read-only base).
+const PER_CALL: &[&str] = &["_G", "req"];
 
 /// Deepest chain of `wraith.import`s.
 const MAX_IMPORT_DEPTH: usize = 16;
@@ -45,6 +44,7 @@ pub struct Worker {
     handlers: HashMap<String, Function>,
     emitted: Rc<RefCell<Emitted>>,
     budget: Rc<Budget>,
+    base: Table,
 }
 
 /// How an invocation ended.
@@ -68,41 +68,57 @@ impl Worker {
     /// A worker for `twin` over the shared state store and clock.
     pub fn new(twin: Arc<Twin>, store: Arc<StateStore>, clock: Arc<Clock>) -> mlua::Result<Worker> {
         let lua = Lua::new();
-        let globals = lua.globals();
-        let base = lua.create_table()?;
-        for name in HANDLER_GLOBALS {
-            base.set(*name, globals.get::<Value>(*name)?)?;
-        }
-        base.set_readonly(true);
         let emitted = Rc::new(RefCell::new(Emitted::default()));
-        let tables = lua.create_table()?;
-        tables.set("emit", emit_table(&lua, &emitted)?)?;
-        tables.set("state", state_table(&lua, store, twin.namespace.clone())?)?;
-        tables.set("clock", clock_table(&lua, clock)?)?;
-        tables.set("wraith", wraith_table(&lua, &twin, &base, &emitted)?)?;
-        for pair in tables.pairs::<String, Table>() {
-            pair?.1.set_readonly(true);
+        let wraith = lua.create_table()?;
+        let mut tables = vec![
+            ("emit", emit_table(&lua, &emitted)?),
+            ("state", state_table(&lua, store, twin.namespace.clone())?),
+            ("clock", clock_table(&lua, clock)?),
+        ];
+        for (_, t) in &tables {
+            t.set_readonly(true);
         }
-        let budget = Budget::install(&lua, &twin.config.serve.lua);
-        guard_allocators(&lua, &budget)?;
+        tables.push(("wraith", wraith.clone()));
+        let mut names = Environment::Handler.names();
+        names.retain(|n| !PER_CALL.contains(&n.as_str()));
+        let mut provide = |_: &Lua, name: &str| -> mlua::Result<Option<Value>> {
+            Ok(tables
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, t)| Value::Table(t.clone())))
+        };
+        let base = host::build_base(
+            &lua,
+            &names,
+            typedefs::ModuleSet::bundled(),
+            Environment::Handler,
+            &mut provide,
+        )?
+        .table;
+        let envs = EnvFactory::new(&lua, &base)?;
+        fill_wraith(&lua, &wraith, &twin, &envs, &emitted)?;
+        wraith.set_readonly(true);
+        let limits = &twin.config.serve.lua;
+        let budget = Budget::install(
+            &lua,
+            &Limits {
+                timeout_ms: limits.timeout_ms,
+                memory_bytes: limits.memory_bytes,
+                instructions: limits.instructions,
+            },
+        );
+        host::limits::guard_allocators(&lua, &budget)?;
         // Built in Lua, the environment costs one call instead of twenty API calls.
         let make_env: Function = lua
             .load(
-                "local meta, emit, state, clock, wraith = ...\n\
+                "local make = ...\n\
                  return function(method, path, headers, query, params, body)\n\
-                 return setmetatable({ emit = emit, state = state, clock = clock, wraith = wraith,\n\
-                 req = { method = method, path = path, headers = headers, query = query, params = params, body = body } }, meta)\n\
+                 return make({ req = { method = method, path = path, headers = headers, query = query, params = params, body = body } })\n\
                  end",
             )
             .set_name("=twin env")
             .set_mode(ChunkMode::Text)
-            .call((
-                lua.create_table_from([("__index", base.clone())])?,
-                tables.get::<Table>("emit")?,
-                tables.get::<Table>("state")?,
-                tables.get::<Table>("clock")?,
-                tables.get::<Table>("wraith")?,
-            ))?;
+            .call(envs.function().clone())?;
         lua.sandbox(true)?;
         let handlers = load_chunks(&lua, &twin.handlers, &base)?;
         Ok(Worker {
@@ -112,7 +128,20 @@ impl Worker {
             handlers,
             emitted,
             budget,
+            base,
         })
+    }
+
+    /// Every global a handler sees: the base's names and the per-call ones (`_G`, `req`).
+    pub fn global_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .base
+            .pairs::<String, Value>()
+            .filter_map(|p| p.ok().map(|(k, _)| k))
+            .chain(PER_CALL.iter().map(|n| (*n).to_owned()))
+            .collect();
+        names.sort();
+        names
     }
 
     /// Whether a handler of that name exists.
@@ -165,7 +194,7 @@ impl Worker {
         let emitted = std::mem::take(&mut *self.emitted.borrow_mut());
         match (tripped, result) {
             (Some(t), _) => Outcome::Failed(self.budget.describe(t)),
-            (None, Err(e)) => Outcome::Failed(message(&e)),
+            (None, Err(e)) => Outcome::Failed(host::error_line(&e)),
             (None, Ok(())) => Outcome::Answered(emitted.response),
         }
     }
@@ -182,77 +211,20 @@ impl Worker {
     }
 }
 
-/// Wrap the library functions that can allocate a lot in one call so they check the memory
-/// budget first: `string.rep` (result size) and `table.create` (16 bytes a slot).
-fn guard_allocators(lua: &Lua, budget: &Rc<Budget>) -> mlua::Result<()> {
-    let string: Table = lua.globals().get("string")?;
-    let rep: Function = string.get("rep")?;
-    let b = budget.clone();
-    string.set(
-        "rep",
-        lua.create_function(
-            move |lua, (s, n, sep): (LuaString, f64, Option<LuaString>)| {
-                let n = if n.is_finite() && n > 0.0 {
-                    n as usize
-                } else {
-                    0
-                };
-                let each = s.as_bytes().len() + sep.as_ref().map_or(0, |p| p.as_bytes().len());
-                b.reserve(lua, each.saturating_mul(n))?;
-                rep.call::<LuaString>((s, n, sep))
-            },
-        )?,
-    )?;
-    let table: Table = lua.globals().get("table")?;
-    if let Ok(create) = table.get::<Function>("create") {
-        let b = budget.clone();
-        table.set(
-            "create",
-            lua.create_function(move |lua, (n, v): (f64, Value)| {
-                let n = if n.is_finite() && n > 0.0 {
-                    n as usize
-                } else {
-                    0
-                };
-                b.reserve(lua, n.saturating_mul(16))?;
-                create.call::<Table>((n, v))
-            })?,
-        )?;
-    }
-    Ok(())
-}
-
 /// Load compiled chunks (bytecode this process compiled) as functions over `base`.
 fn load_chunks(
     lua: &Lua,
-    chunks: &std::collections::BTreeMap<String, super::Chunk>,
+    chunks: &std::collections::BTreeMap<String, crate::Chunk>,
     base: &Table,
 ) -> mlua::Result<HashMap<String, Function>> {
     let mut out = HashMap::new();
     for (name, chunk) in chunks {
-        let f = lua
-            .load(&chunk.bytecode[..])
-            .set_name(format!("@{}", chunk.display))
-            .set_mode(ChunkMode::Binary)
-            .set_environment(base.clone())
-            .into_function()?;
-        out.insert(name.clone(), f);
+        out.insert(
+            name.clone(),
+            chunk.bytecode.load(lua, &chunk.display, base)?,
+        );
     }
     Ok(out)
-}
-
-/// An error's message without mlua's wrapping (first line: the Lua error and its position).
-fn message(e: &mlua::Error) -> String {
-    match e {
-        mlua::Error::CallbackError { cause, .. } => message(cause),
-        mlua::Error::RuntimeError(m) => m.lines().next().unwrap_or_default().to_owned(),
-        other => other
-            .to_string()
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
-    }
 }
 
 fn emit_table(lua: &Lua, emitted: &Rc<RefCell<Emitted>>) -> mlua::Result<Table> {
@@ -397,20 +369,20 @@ fn clock_table(lua: &Lua, clock: Arc<Clock>) -> mlua::Result<Table> {
     Ok(t)
 }
 
-/// `wraith.import(name)`: run `lua/lib/<name>` in an isolated scope (the base globals and
-/// `wraith`) and return what it returns.
-fn wraith_table(
+/// `wraith.import(name)`: run `lua/lib/<name>` in an isolated scope (a fresh environment over
+/// the handler base, which holds `wraith` itself) and return what it returns.
+fn fill_wraith(
     lua: &Lua,
+    t: &Table,
     twin: &Arc<Twin>,
-    base: &Table,
+    envs: &EnvFactory,
     emitted: &Rc<RefCell<Emitted>>,
-) -> mlua::Result<Table> {
-    let t = lua.create_table()?;
-    let protos = load_chunks(lua, &twin.libs, base)?;
-    let base = base.clone();
+) -> mlua::Result<()> {
+    let empty = lua.create_table()?;
+    let protos = load_chunks(lua, &twin.libs, &empty)?;
+    let envs = envs.clone();
     let e = emitted.clone();
-    let me = t.clone();
-    // `me` (this table) and `base` live as long as the worker; nothing per call is captured.
+    // The factory and the protos live as long as the worker; nothing per call is captured.
     t.set(
         "import",
         lua.create_function(move |lua, name: LuaString| {
@@ -427,11 +399,7 @@ fn wraith_table(
                 }
                 em.import_depth += 1;
             }
-            let env = lua.create_table()?;
-            let meta = lua.create_table()?;
-            meta.set("__index", base.clone())?;
-            env.set_metatable(Some(meta))?;
-            env.raw_set("wraith", me.clone())?;
+            let env = envs.make(lua.create_table()?)?;
             let f = proto.deep_clone()?;
             f.set_environment(env)?;
             let out = f.call::<mlua::MultiValue>(());
@@ -439,5 +407,5 @@ fn wraith_table(
             out
         })?,
     )?;
-    Ok(t)
+    Ok(())
 }

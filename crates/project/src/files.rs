@@ -8,8 +8,12 @@ use std::sync::Arc;
 pub struct SourceFile {
     /// Absolute or as-given path.
     pub path: PathBuf,
-    /// Path shown in diagnostics (relative to the current directory when possible).
+    /// Path shown where a diagnostic is located (relative to the current directory when
+    /// possible, so terminals can open it).
     pub display: String,
+    /// Path relative to the project root (`/`-separated), used inside messages so that they
+    /// read the same from any directory and in the editor.
+    pub relative: String,
     /// Contents.
     pub text: Arc<str>,
 }
@@ -17,18 +21,34 @@ pub struct SourceFile {
 /// All files a check touched.
 #[derive(Clone, Debug, Default)]
 pub struct Files {
+    root: Option<PathBuf>,
     files: Vec<SourceFile>,
     by_path: std::collections::HashMap<PathBuf, usize>,
 }
 
 impl Files {
+    /// No files yet; [`SourceFile::relative`] paths are relative to `root`.
+    pub fn with_root(root: &Path) -> Files {
+        Files {
+            root: Some(root.to_path_buf()),
+            ..Files::default()
+        }
+    }
+
+    /// The path of `path` relative to the root (`/`-separated), or `path` as given.
+    pub fn relative(&self, path: &Path) -> String {
+        relative_to(self.root.as_deref(), path)
+    }
+
     /// Add a file and return its index.
     pub fn add(&mut self, path: PathBuf, text: impl Into<Arc<str>>) -> usize {
         let display = display_path(&path);
+        let relative = self.relative(&path);
         self.by_path.insert(path.clone(), self.files.len());
         self.files.push(SourceFile {
             path,
             display,
+            relative,
             text: text.into(),
         });
         self.files.len() - 1
@@ -64,6 +84,18 @@ impl Files {
     /// Iterate over files.
     pub fn iter(&self) -> impl Iterator<Item = &SourceFile> {
         self.files.iter()
+    }
+}
+
+/// `path` relative to `root` with `/` separators, or as given when it is not under `root`.
+pub fn relative_to(root: Option<&Path>, path: &Path) -> String {
+    match root.and_then(|r| path.strip_prefix(r).ok()) {
+        Some(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => path.display().to_string(),
     }
 }
 

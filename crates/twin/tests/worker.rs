@@ -3,10 +3,10 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use runtime::twin::clock::Clock;
-use runtime::twin::state::StateStore;
-use runtime::twin::worker::{Outcome, Worker};
-use runtime::twin::{Request, Twin};
+use twin::clock::Clock;
+use twin::state::StateStore;
+use twin::worker::{Outcome, Worker};
+use twin::{Request, Twin};
 
 fn worker() -> Worker {
     let twin =

@@ -7,6 +7,21 @@
 use mlua::{Lua, Table, Value};
 use serde_json::{Map, Number, Value as Json};
 
+/// Registry key of the metatable of Wippy structured error values (set by the runtime's
+/// `errors` module); such a value converts to its message.
+pub const ERROR_META: &str = "wippy.error_meta";
+
+/// The message of a structured error value (`None` if `t` is not one).
+pub fn error_message(t: &Table) -> Option<String> {
+    let meta = t.metatable()?;
+    let lua = t.weak_lua().try_upgrade()?;
+    let ours: Table = lua.named_registry_value(ERROR_META).ok()?;
+    if meta != ours {
+        return None;
+    }
+    t.raw_get::<Option<String>>("__message").ok().flatten()
+}
+
 /// Deepest nesting `json.encode` accepts (runtime `json/spec.md`: 128 levels).
 pub const MAX_DEPTH: usize = 128;
 
@@ -34,7 +49,7 @@ fn convert(v: &Value, stack: &mut Vec<usize>) -> Result<Json, String> {
         Value::Number(n) => number(*n),
         Value::String(s) => Json::String(s.to_string_lossy()),
         Value::Table(t) => {
-            if let Some(message) = super::errors::message_of(t) {
+            if let Some(message) = error_message(t) {
                 return Ok(Json::String(message));
             }
             let ptr = t.to_pointer() as usize;

@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use super::config::{ClockConfig, ClockMode};
+use crate::config::{ClockConfig, ClockMode};
 
 /// A twin's clock, shared by every worker.
 #[derive(Debug)]
