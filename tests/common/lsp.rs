@@ -1,4 +1,5 @@
 //! A JSON-RPC client for `wippy lsp` over pipes: Content-Length framing, requests matched by id,
+#![allow(dead_code)]
 //! notifications kept for inspection.
 
 #[allow(unused_imports)]
@@ -7,6 +8,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
+
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
@@ -152,4 +155,50 @@ impl Drop for Session {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The canonical form of an existing path.
+pub fn canonical(p: &Path) -> PathBuf {
+    p.canonicalize().expect("canonical")
+}
+
+/// The `file://` URI of a path.
+pub fn uri(p: &Path) -> String {
+    format!("file://{}", p.display())
+}
+
+/// A session initialized on `dir` (UTF-16 positions).
+pub fn start(dir: &Path) -> Session {
+    let mut s = Session::start();
+    let r = s.request("initialize", json!({"processId": null, "rootUri": uri(dir), "capabilities": {"general": {"positionEncodings": ["utf-16"]}}}));
+    assert_eq!(
+        r["result"]["capabilities"]["positionEncoding"], "utf-16",
+        "{r}"
+    );
+    s.notify("initialized", json!({}));
+    s
+}
+
+/// The LSP position of `needle` in `text` (its start, or its end with `after`).
+pub fn position_of(text: &str, needle: &str, after: bool) -> Value {
+    let i = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in text"))
+        + if after { needle.len() } else { 0 };
+    let line = text[..i].matches('\n').count();
+    let col = i - text[..i].rfind('\n').map_or(0, |p| p + 1);
+    json!({"line": line, "character": col})
+}
+
+/// Labels of a completion response.
+pub fn labels(r: &Value) -> Vec<String> {
+    let items = r["result"]
+        .as_array()
+        .cloned()
+        .or_else(|| r["result"]["items"].as_array().cloned())
+        .unwrap_or_default();
+    items
+        .iter()
+        .filter_map(|i| i["label"].as_str().map(str::to_owned))
+        .collect()
 }

@@ -315,7 +315,7 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
     }
     let mut seen = HashSet::new();
     diagnostics.retain(|d| seen.insert((d.file, d.span.clone(), d.code, d.message.clone())));
-    diagnostics.sort_by(|a, b| (a.file, a.span.start, a.code).cmp(&(b.file, b.span.start, b.code)));
+    diagnostics.sort_by_key(|d| (d.file, d.span.start, d.code));
     FocusedReport {
         report: Report {
             files: project.files.clone(),

@@ -1,5 +1,5 @@
 //! Rendering diagnostics: Rust-style text through codespan-reporting, and the JSON of
-//! `wippy lint --json` (wippy-facts §4.1) plus `file`, `end_line` and `end_column`.
+//! `wippy lint --json` (wippy-facts §4.1) plus `file`, `end_line`, `end_column` and `help`.
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::SimpleFiles;
@@ -31,6 +31,9 @@ pub struct JsonDiagnostic {
     pub end_line: usize,
     /// 1-based column of the end (exclusive).
     pub end_column: usize,
+    /// The suggestion shown as `= help:` in text output, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
 }
 
 /// The JSON document of `wippy check --format json`.
@@ -76,6 +79,7 @@ pub fn to_json(report: &Report, level: Severity) -> JsonReport {
                 column,
                 end_line,
                 end_column,
+                help: d.help.clone(),
             }
         })
         .collect();

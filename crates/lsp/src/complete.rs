@@ -13,9 +13,8 @@ use std::path::Path;
 use tower_lsp::lsp_types::{
     CompletionItem, CompletionItemKind, Documentation, InsertTextFormat, MarkupContent, MarkupKind,
 };
-use typedefs::Type;
+use typedefs::{ListedMember, MemberRole, Type};
 
-use crate::members::{members, Kind, Member};
 use crate::workspace::{Analysis, Role, Workspace};
 
 /// Placeholder identifier put at the cursor.
@@ -87,12 +86,12 @@ fn plain(label: &str, kind: CompletionItemKind, detail: Option<String>) -> Compl
 }
 
 /// A completion item for a member; functions insert a call snippet with their parameters.
-pub fn member_item(m: &Member, colon: bool) -> CompletionItem {
-    let kind = match m.kind {
-        Kind::Function if colon => CompletionItemKind::METHOD,
-        Kind::Function => CompletionItemKind::FUNCTION,
-        Kind::Table => CompletionItemKind::MODULE,
-        Kind::Value => CompletionItemKind::CONSTANT,
+pub fn member_item(m: &ListedMember, colon: bool) -> CompletionItem {
+    let kind = match m.role {
+        MemberRole::Function if colon => CompletionItemKind::METHOD,
+        MemberRole::Function => CompletionItemKind::FUNCTION,
+        MemberRole::Table => CompletionItemKind::MODULE,
+        MemberRole::Value => CompletionItemKind::CONSTANT,
     };
     let mut item = plain(&m.name, kind, Some(m.detail.clone()));
     item.documentation = markdown(m.doc.as_deref());
@@ -149,10 +148,15 @@ pub fn lua(ws: &mut Workspace, path: &Path, text: &str, offset: usize) -> Vec<Co
         else {
             return Vec::new();
         };
-        let Some(access) = a.index.as_ref().and_then(|i| i.member_at(hole as u32 + 1)) else {
+        let Some(index) = a.index.as_ref() else {
             return Vec::new();
         };
-        return members(&access.receiver, ws.modules, colon)
+        let Some(access) = index.member_at(hole as u32 + 1) else {
+            return Vec::new();
+        };
+        return ws
+            .modules
+            .members(&access.receiver, colon, Some(&index.local_types))
             .iter()
             .map(|m| member_item(m, colon))
             .collect();
@@ -251,14 +255,16 @@ fn fast_members(
         Some(l) => l.ty.clone(),
         None => crate::hover::global(ws, path, first)?.0,
     };
+    let local = Some(&index.local_types);
     for n in &names[1..] {
-        ty = crate::members::member(&ty, n, ws.modules, false)?.ty;
+        ty = ws.modules.listed_member(&ty, n, false, local)?.ty;
     }
     if matches!(ty, Type::Any | Type::Unknown) {
         return None;
     }
     Some(
-        members(&ty, ws.modules, colon)
+        ws.modules
+            .members(&ty, colon, local)
             .iter()
             .map(|m| member_item(m, colon))
             .collect(),
@@ -459,9 +465,10 @@ pub fn yaml(ws: &mut Workspace, path: &Path, text: &str, offset: usize) -> Vec<C
             }
             exports
                 .map(|t| {
-                    members(&t, ws.modules, false)
+                    ws.modules
+                        .members(&t, false, None)
                         .into_iter()
-                        .filter(|m| m.kind == Kind::Function)
+                        .filter(|m| m.role == MemberRole::Function)
                         .map(|m| plain(&m.name, CompletionItemKind::FUNCTION, Some(m.detail)))
                         .collect()
                 })

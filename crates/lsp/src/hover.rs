@@ -10,7 +10,6 @@ use typedefs::types::FunctionType;
 use typedefs::Type;
 
 use crate::complete::word_start;
-use crate::members::member;
 use crate::workspace::{Analysis, Workspace};
 
 fn code(s: &str) -> String {
@@ -44,7 +43,12 @@ pub fn hover(ws: &Workspace, path: &Path, a: &Analysis, offset: usize) -> Option
     let name = &a.text.as_str()[start..end];
     let index = a.index.as_ref()?;
     if let Some(access) = index.member_at(start as u32) {
-        let m = member(&access.receiver, name, ws.modules, access.colon)?;
+        let m = ws.modules.listed_member(
+            &access.receiver,
+            name,
+            access.colon,
+            Some(&index.local_types),
+        )?;
         let owner = access.receiver.to_string();
         let sep = if access.colon { ":" } else { "." };
         let mut s = code(&format!("{owner}{sep}{}: {}", m.name, m.detail));
@@ -185,7 +189,12 @@ pub fn signature(
     let name = &text[callee_start..callee_end];
     let index = a.index.as_ref()?;
     if let Some(access) = index.member_at(callee_start as u32) {
-        let m = member(&access.receiver, name, ws.modules, access.colon)?;
+        let m = ws.modules.listed_member(
+            &access.receiver,
+            name,
+            access.colon,
+            Some(&index.local_types),
+        )?;
         let f = m.function?;
         let mut help = signature_of(&f, name, access.colon, commas);
         if let Some(d) = m.doc {

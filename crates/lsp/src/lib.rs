@@ -5,7 +5,6 @@
 pub mod complete;
 pub mod frames;
 pub mod hover;
-pub mod members;
 pub mod navigate;
 pub mod server;
 pub mod text;

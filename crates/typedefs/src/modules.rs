@@ -1,15 +1,13 @@
-//! The set of known modules: the bundled manifests plus the user's (`--typedefs DIR`), with the
-//! lookups every consumer needs: globals of an environment, named-type resolution, and member
-//! lookup on a value type (`json.decode`, `db:query`, `s:upper`).
+//! The set of known modules: the bundled manifests plus the user's (`--typedefs DIR`), with
+//! globals of an environment and named-type resolution. Member lookup and listing on a value
+//! type (`json.decode`, `db:query`, `s:upper`) are in [`crate::members`].
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use crate::manifest::{map_type, parse_manifest, Environment, Expose, ManifestError, Module};
-use crate::types::{
-    FunctionType, Interface, MemberKind, NamedRef, Namespace, TableDef, Type, TypeDef,
-};
+use crate::types::{NamedRef, Type, TypeDef};
 
 mod bundled {
     include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
@@ -30,38 +28,6 @@ pub struct Global {
     pub description: Option<String>,
     /// The manifest that provides it.
     pub module: String,
-}
-
-/// The result of looking up `recv.name` / `recv:name`.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Lookup {
-    /// A field, constant, function or nested table.
-    Found {
-        /// Its type.
-        ty: Type,
-        /// One-line description.
-        description: Option<String>,
-    },
-    /// A method of an interface (first parameter `self`).
-    Method {
-        /// The signature, generics substituted, `self` still first.
-        func: Arc<FunctionType>,
-        /// Qualified owner (`sql.DB`).
-        owner: String,
-        /// One-line description.
-        description: Option<String>,
-    },
-    /// The receiver's type is fully known and has no such member.
-    Missing {
-        /// How to name the receiver in a message: `module json`, `sql.DB`.
-        owner: String,
-        /// Whether the owner has methods (so "no method" is the right wording for `:`).
-        is_object: bool,
-        /// The closest existing member name, if one is close.
-        suggestion: Option<String>,
-    },
-    /// Nothing is known (any, unknown, an open table, …).
-    Unknown,
 }
 
 /// Named types declared in Lua code (`type Point = {…}`), resolved before manifests.
@@ -173,7 +139,7 @@ impl ModuleSet {
                 }
                 Expose::Spread => {
                     for (name, member) in &m.table.members {
-                        let ty = member_type(&m.name, name, &m.table, member);
+                        let ty = crate::members::member_type(&m.name, name, member);
                         out.insert(
                             name.clone(),
                             Global {
@@ -197,139 +163,6 @@ impl ModuleSet {
             Some(m) => self.get(m)?.types.get(&n.name).cloned()?,
         };
         Some(instantiate(def, &n.args))
-    }
-
-    /// Look up `recv.name` (`colon` false) or `recv:name` (`colon` true).
-    pub fn member(
-        &self,
-        recv: &Type,
-        name: &str,
-        colon: bool,
-        local: Option<&LocalTypes>,
-    ) -> Lookup {
-        self.member_depth(recv, name, colon, local, 0)
-    }
-
-    fn member_depth(
-        &self,
-        recv: &Type,
-        name: &str,
-        colon: bool,
-        local: Option<&LocalTypes>,
-        depth: u8,
-    ) -> Lookup {
-        if depth > 8 {
-            return Lookup::Unknown;
-        }
-        match recv {
-            Type::Namespace(ns) => match ns.table.members.get(name) {
-                Some(m) => Lookup::Found {
-                    ty: member_type(&ns.module, &format!("{}.{name}", ns.path), &ns.table, m),
-                    description: m.description.clone(),
-                },
-                None => Lookup::Missing {
-                    owner: if ns.path.contains('.') {
-                        format!("table {}", ns.path)
-                    } else {
-                        format!("module {}", ns.path)
-                    },
-                    is_object: false,
-                    suggestion: suggest(name, ns.table.members.keys()),
-                },
-            },
-            Type::Named(n) => match self.resolve(n, local) {
-                Some(TypeDef::Interface(iface)) => interface_member(&iface, name, colon),
-                Some(TypeDef::Alias { ty, .. }) => {
-                    self.member_depth(&ty, name, colon, local, depth + 1)
-                }
-                None => Lookup::Unknown,
-            },
-            Type::Error => {
-                let m = self
-                    .get("errors")
-                    .and_then(|e| e.types.get("Error").cloned());
-                match m {
-                    Some(TypeDef::Interface(iface)) => {
-                        match interface_member(&iface, name, colon) {
-                            Lookup::Missing { .. } => Lookup::Unknown,
-                            found => found,
-                        }
-                    }
-                    _ => Lookup::Unknown,
-                }
-            }
-            Type::String | Type::Literal(crate::types::Literal::String(_)) if colon => {
-                match self.get("string") {
-                    Some(s) => self.member_depth(&s.value_type(), name, false, local, depth + 1),
-                    None => Lookup::Unknown,
-                }
-            }
-            Type::Record(r) => match r.field(name) {
-                Some(f) => Lookup::Found {
-                    ty: if f.optional {
-                        f.ty.clone().optional()
-                    } else {
-                        f.ty.clone()
-                    },
-                    description: f.description.clone(),
-                },
-                None if r.open => Lookup::Unknown,
-                None => Lookup::Missing {
-                    owner: r.name.clone().unwrap_or_else(|| recv.to_string()),
-                    is_object: false,
-                    suggestion: suggest(name, r.fields.iter().map(|f| &f.name)),
-                },
-            },
-            Type::Map(k, v) if matches!(**k, Type::String | Type::Any) => Lookup::Found {
-                ty: (**v).clone(),
-                description: None,
-            },
-            Type::Optional(inner) => self.member_depth(inner, name, colon, local, depth + 1),
-            _ => Lookup::Unknown,
-        }
-    }
-}
-
-fn interface_member(iface: &Interface, name: &str, colon: bool) -> Lookup {
-    if let Some(m) = iface.methods.get(name) {
-        return Lookup::Method {
-            func: m.ty.clone(),
-            owner: iface.name.clone(),
-            description: m.description.clone(),
-        };
-    }
-    if let Some(f) = iface.fields.get(name) {
-        return Lookup::Found {
-            ty: if f.optional {
-                f.ty.clone().optional()
-            } else {
-                f.ty.clone()
-            },
-            description: f.description.clone(),
-        };
-    }
-    let names = if colon {
-        iface.methods.keys().collect::<Vec<_>>()
-    } else {
-        iface.methods.keys().chain(iface.fields.keys()).collect()
-    };
-    Lookup::Missing {
-        owner: iface.name.clone(),
-        is_object: !iface.methods.is_empty(),
-        suggestion: suggest(name, names),
-    }
-}
-
-/// The type of a module-table member; nested tables become namespaces with the dotted path.
-fn member_type(module: &str, path: &str, _table: &TableDef, m: &crate::types::Member) -> Type {
-    match &m.kind {
-        MemberKind::Function(f) => Type::Function(f.clone()),
-        MemberKind::Table(t) => Type::Namespace(Arc::new(Namespace {
-            path: path.to_owned(),
-            module: module.to_owned(),
-            table: t.clone(),
-        })),
-        MemberKind::Constant(t, _) => t.clone(),
     }
 }
 
@@ -374,35 +207,10 @@ fn instantiate(def: TypeDef, args: &[Type]) -> TypeDef {
     }
 }
 
-/// The candidate closest to `name` by edit distance, if close enough to be a likely typo.
-pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a String>) -> Option<String> {
-    let limit = (name.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, c)| (*d, c.len()))
-        .map(|(_, c)| c.clone())
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::members::{suggest, Lookup};
 
     #[test]
     fn bundled_manifests_load() {

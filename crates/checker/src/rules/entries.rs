@@ -29,7 +29,7 @@ pub fn method_check(e: &Entry, exports: Option<&Type>, parse_failed: bool) -> Ve
                 "method `{}` is not exported by the source of `{}`",
                 method.value, e.id
             );
-            if let Some(s) = typedefs::modules::suggest(&method.value, &names) {
+            if let Some(s) = typedefs::suggest(&method.value, &names) {
                 m.push_str(&format!("; did you mean `{s}`?"));
             }
             m

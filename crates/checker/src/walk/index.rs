@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use typedefs::Type;
+use typedefs::{LocalTypes, Type};
 
 /// What a local is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +66,8 @@ pub struct ChunkIndex {
     pub uses: Vec<(usize, Range<u32>)>,
     /// Member accesses in source order.
     pub members: Vec<MemberAccess>,
+    /// Types the chunk declares (`type Point = {…}`), for member lookups on its locals.
+    pub local_types: LocalTypes,
 }
 
 impl ChunkIndex {

@@ -160,6 +160,7 @@ pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> Chu
             .collect(),
         uses: w.uses,
         members: w.members,
+        local_types: w.local_types.clone(),
     });
     ChunkResult {
         diagnostics,
@@ -646,5 +647,5 @@ pub(crate) fn suggest_from<'s>(
     name: &str,
     names: impl IntoIterator<Item = &'s String>,
 ) -> Option<String> {
-    typedefs::modules::suggest(name, names)
+    typedefs::suggest(name, names)
 }

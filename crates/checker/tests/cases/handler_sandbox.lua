@@ -9,6 +9,14 @@ local g = getmetatable("") --! S0001
 rawset({}, "a", 1) --! S0001
 local r = require("x") --! S0001
 print(g, r)
+local same = rawequal(g, r) and rawlen({ 1 }) == 1 and unpack({ 1 }) == 1
+local co = coroutine.create(function() end)
+local loader = load("return 1") --! S0001
+local s2 = loadstring("return 1") --! S0001
+setmetatable({}, {}) --! S0001
+local v = rawget({}, "a") --! S0001
+io.write("x") --! S0001
+print(same, co, loader, s2, v, _G, _VERSION)
 local total = 0
 for _, x in ipairs({ 1, 2 }) do
     total += x
