@@ -37,18 +37,29 @@ pub fn global(ws: &Workspace, path: &Path, name: &str) -> Option<(Type, Option<S
     Some((m.value_type(), m.description.clone()))
 }
 
+/// The member `name` of an access's receiver, through the shared lookup (with the chunk's
+/// declared types).
+fn member_of(
+    ws: &Workspace,
+    index: &checker::walk::index::ChunkIndex,
+    access: &checker::walk::index::MemberAccess,
+    name: &str,
+) -> Option<typedefs::ListedMember> {
+    ws.modules.listed_member(
+        &access.receiver,
+        name,
+        access.colon,
+        Some(&index.local_types),
+    )
+}
+
 /// Markdown for a hover at byte `offset`.
 pub fn hover(ws: &Workspace, path: &Path, a: &Analysis, offset: usize) -> Option<String> {
     let (start, end) = word_at(a.text.as_str(), offset)?;
     let name = &a.text.as_str()[start..end];
     let index = a.index.as_ref()?;
     if let Some(access) = index.member_at(start as u32) {
-        let m = ws.modules.listed_member(
-            &access.receiver,
-            name,
-            access.colon,
-            Some(&index.local_types),
-        )?;
+        let m = member_of(ws, index, access, name)?;
         let owner = access.receiver.to_string();
         let sep = if access.colon { ":" } else { "." };
         let mut s = code(&format!("{owner}{sep}{}: {}", m.name, m.detail));
@@ -189,12 +200,7 @@ pub fn signature(
     let name = &text[callee_start..callee_end];
     let index = a.index.as_ref()?;
     if let Some(access) = index.member_at(callee_start as u32) {
-        let m = ws.modules.listed_member(
-            &access.receiver,
-            name,
-            access.colon,
-            Some(&index.local_types),
-        )?;
+        let m = member_of(ws, index, access, name)?;
         let f = m.function?;
         let mut help = signature_of(&f, name, access.colon, commas);
         if let Some(d) = m.doc {

@@ -9,6 +9,19 @@ use crate::registry::Code;
 use crate::walk::Walker;
 
 impl Walker<'_> {
+    /// `E0000` with `message(value)` when `value` does not fit `declared`.
+    fn mismatch(
+        &mut self,
+        value: &Type,
+        declared: &Type,
+        sp: Range<u32>,
+        message: impl Fn(Type) -> String,
+    ) {
+        if !typedefs::fits(value, declared, self.env.modules, Some(&self.local_types)) {
+            self.diag(Code::E0000, sp, message(value.widen()));
+        }
+    }
+
     /// `E0000` when a value of type `value` cannot be stored in `name` declared as `declared`.
     pub(crate) fn check_assignable(
         &mut self,
@@ -17,16 +30,9 @@ impl Walker<'_> {
         name: &str,
         sp: Range<u32>,
     ) {
-        if !typedefs::fits(value, declared, self.env.modules, Some(&self.local_types)) {
-            self.diag(
-                Code::E0000,
-                sp,
-                format!(
-                    "cannot assign {} to `{name}`, declared {declared}",
-                    value.widen()
-                ),
-            );
-        }
+        self.mismatch(value, declared, sp, |v| {
+            format!("cannot assign {v} to `{name}`, declared {declared}")
+        });
     }
 
     /// `E0000` when returned value `i` (0-based) of type `value` does not fit the declared
@@ -38,16 +44,8 @@ impl Walker<'_> {
         i: usize,
         sp: Range<u32>,
     ) {
-        if !typedefs::fits(value, declared, self.env.modules, Some(&self.local_types)) {
-            self.diag(
-                Code::E0000,
-                sp,
-                format!(
-                    "returned value {} is {}, expected {declared}",
-                    i + 1,
-                    value.widen()
-                ),
-            );
-        }
+        self.mismatch(value, declared, sp, |v| {
+            format!("returned value {} is {v}, expected {declared}", i + 1)
+        });
     }
 }
