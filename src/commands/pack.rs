@@ -200,7 +200,11 @@ fn create(args: &PackArgs) -> u8 {
             } else {
                 ColorChoice::Never
             });
-            let _ = write_text(&report, Severity::Error, &mut err);
+            let _ = write_text(
+                &report,
+                &checker::output::View::at(Severity::Error),
+                &mut err,
+            );
             eprintln!(
                 "error: the check found errors; nothing was packed (use --no-check to pack anyway)"
             );
