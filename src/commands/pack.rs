@@ -184,6 +184,9 @@ fn create(args: &PackArgs) -> u8 {
             return 2;
         }
     };
+    if let Some(code) = unmatched_bytecode_pattern(&project, &args.bytecode) {
+        return code;
+    }
     if !args.no_check {
         let modules = match super::load_modules(args.typedefs.as_ref()) {
             Ok(m) => m,
@@ -267,6 +270,26 @@ fn create(args: &PackArgs) -> u8 {
         bytes.len()
     );
     0
+}
+
+/// A `--bytecode` pattern that matches no Lua entry is a usage error (exit 2), with the
+/// closest entry id when the pattern names one.
+fn unmatched_bytecode_pattern(project: &project::Project, patterns: &[String]) -> Option<u8> {
+    let lua: Vec<&project::Entry> = project.entries.iter().filter(|e| e.is_lua()).collect();
+    for p in patterns {
+        if lua.iter().any(|e| packer::pack::matches(p, e)) {
+            continue;
+        }
+        let candidates = lua
+            .iter()
+            .map(|e| if p.contains(':') { e.id.as_str() } else { e.name.as_str() });
+        eprintln!(
+            "error: --bytecode `{p}` matches no Lua entry{}",
+            super::did_you_mean(p, candidates)
+        );
+        return Some(2);
+    }
+    None
 }
 
 /// A progress bar on a terminal for packs of many entries; none when stderr is not a TTY.
