@@ -122,10 +122,8 @@ fn parse_codes(codes: &[String]) -> Result<Vec<Code>, String> {
         .filter(|c| !c.is_empty())
         .map(|c| {
             Code::parse(&c).ok_or_else(|| {
-                let hint = project::suggest::closest(&c, Code::ALL.iter().map(|k| k.as_str()))
-                    .map(|s| format!("; did you mean {s}?"))
-                    .unwrap_or_default();
-                format!("--code: unknown code `{c}`{hint}")
+                let all: Vec<&str> = Code::ALL.iter().map(|k| k.as_str()).collect();
+                format!("--code: unknown code `{c}` (codes: {})", all.join(", "))
             })
         })
         .collect()

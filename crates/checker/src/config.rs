@@ -69,16 +69,15 @@ pub fn unknown_codes(project: &Project) -> Vec<Diagnostic> {
     for c in &project.configs {
         for (code, _) in &c.levels {
             if Code::parse(&code.value).is_none() {
-                let names = Code::ALL.iter().map(|c| c.as_str());
-                let hint = project::suggest::closest(&code.value, names)
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
-                out.push(Diagnostic::new(
-                    Code::C0001,
-                    c.file,
-                    code.span.clone(),
-                    format!("unknown code `{}` in `lint.levels`{hint}", code.value),
-                ));
+                out.push(
+                    Diagnostic::new(
+                        Code::C0001,
+                        c.file,
+                        code.span.clone(),
+                        format!("unknown code `{}` in `lint.levels`", code.value),
+                    )
+                    .with_help("`wippy check --format sarif` lists every code with its meaning"),
+                );
             }
         }
     }

@@ -220,7 +220,7 @@ fn luals(codes: Option<Vec<Code>>, lines: Lines, span: Range<u32>) -> Directive 
     }
 }
 
-/// The leading code tokens of a `wippy:` directive; `None` (all codes) when there are none.
+/// The leading code tokens of a `wippy:` directive; `None` (all codes) when none is named.
 fn wippy_codes(
     args: &str,
     file: usize,
@@ -228,6 +228,7 @@ fn wippy_codes(
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Vec<Code>> {
     let mut codes = Vec::new();
+    let mut named = false;
     for token in args.split([',', ' ', '\t']).filter(|t| !t.is_empty()) {
         let looks_like_code = token.len() == 5
             && token.starts_with(|c: char| c.is_ascii_uppercase())
@@ -235,6 +236,7 @@ fn wippy_codes(
         if !looks_like_code {
             break;
         }
+        named = true;
         match Code::parse(token) {
             Some(c) => codes.push(c),
             None => problems.push(Diagnostic::new(
@@ -245,7 +247,8 @@ fn wippy_codes(
             )),
         }
     }
-    (!codes.is_empty()).then_some(codes)
+    // Codes were named (even if none exists): only those; none named: every code.
+    named.then_some(codes)
 }
 
 /// LuaLS names mapped to codes: `None` for all (no names), names we do not report dropped.

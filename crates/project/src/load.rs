@@ -256,7 +256,7 @@ pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Project, LoadErro
     for (i, (paths, missing)) in load_paths.into_iter().enumerate() {
         let Some(owner) = lock_scope[i] else { continue };
         let lock = &lock_list[i].0;
-        if !missing.is_empty() && lock_mode {
+        if !missing.is_empty() && (lock_mode || lock_list.len() <= 3) {
             let names: Vec<String> = missing.iter().map(|(n, v, _)| format!("{n} {v}")).collect();
             project.notes.push(format!(
                 "{}: {} not installed in {} ({}); imports of their entries are not typed (run `wippy install`)",
@@ -290,7 +290,7 @@ pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Project, LoadErro
             }
         }
     }
-    if locks_missing > 0 && !lock_mode {
+    if locks_missing > 0 && !lock_mode && lock_list.len() > 3 {
         project.notes.push(format!(
             "{locks_missing} of {} lock files name modules that are not installed; imports of their entries are not typed (check from a lock's directory for the list)",
             lock_list.len()
