@@ -47,10 +47,12 @@ fn suppressed_diagnostics_are_really_there_without_the_comments() {
         let text = std::fs::read_to_string(&path).expect("read");
         let stripped: String = text
             .lines()
-            .map(|l| match l.find(" wippy:").or_else(|| l.find("@diagnostic")) {
-                Some(i) => l[..i].trim_end_matches(['-', '#', ' ']),
-                None => l,
-            })
+            .map(
+                |l| match l.find(" wippy:").or_else(|| l.find("@diagnostic")) {
+                    Some(i) => l[..i].trim_end_matches(['-', '#', ' ']),
+                    None => l,
+                },
+            )
             .collect::<Vec<_>>()
             .join("\n");
         std::fs::write(&path, stripped).expect("write");
@@ -79,10 +81,16 @@ fn config_flag_replaces_discovery() {
     std::fs::write(&cfg, "lint:\n  levels:\n    E0001: off\n    E0004: error\n").expect("write");
     let (code, lines) = concise(&["--config", cfg.to_str().unwrap_or("")]);
     assert_eq!(code, 1);
-    assert!(lines.iter().any(|l| l.contains("error[E0004]")), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.contains("error[E0004]")),
+        "{lines:?}"
+    );
     assert!(!lines.iter().any(|l| l.contains("E0001")), "{lines:?}");
     // Without the excludes of the discovered file, generated/gen.lua counts again.
-    assert_eq!(lines.last().map(String::as_str), Some("Checked 3 entries: 1 errors, 2 warnings, 0 hints"));
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("Checked 3 entries: 1 errors, 2 warnings, 0 hints")
+    );
 }
 
 #[test]
@@ -91,9 +99,22 @@ fn a_broken_config_is_reported_at_its_position() {
     common::copy_dir(std::path::Path::new("examples/app"), &dir);
     std::fs::write(dir.join(".wippy.yaml"), "lint:\n  levels: [\n").expect("write");
     let (_, out, _) = wippy(&["check", dir.to_str().unwrap_or(""), "--format", "concise"]);
-    assert!(out.contains(".wippy.yaml:3:1: warning[C0001]: invalid YAML in .wippy.yaml"), "{out}");
-    std::fs::write(dir.join(".wippy.yaml"), "lint:\n  levels:\n    W0004: loud\n  rules: maybe\n").expect("write");
+    assert!(
+        out.contains(".wippy.yaml:3:1: warning[C0001]: invalid YAML in .wippy.yaml"),
+        "{out}"
+    );
+    std::fs::write(
+        dir.join(".wippy.yaml"),
+        "lint:\n  levels:\n    W0004: loud\n  rules: maybe\n",
+    )
+    .expect("write");
     let (_, out, _) = wippy(&["check", dir.to_str().unwrap_or(""), "--format", "concise"]);
-    assert!(out.contains(":3:12: warning[C0001]: level of `W0004` must be off, hint, warning or error"), "{out}");
-    assert!(out.contains(":4:10: warning[C0001]: `lint.rules` must be true or false"), "{out}");
+    assert!(
+        out.contains(":3:12: warning[C0001]: level of `W0004` must be off, hint, warning or error"),
+        "{out}"
+    );
+    assert!(
+        out.contains(":4:10: warning[C0001]: `lint.rules` must be true or false"),
+        "{out}"
+    );
 }

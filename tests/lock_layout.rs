@@ -21,7 +21,13 @@ fn codes(v: &serde_json::Value) -> Vec<String> {
         .as_array()
         .expect("diagnostics")
         .iter()
-        .map(|d| format!("{} {}", d["code"].as_str().unwrap_or(""), d["message"].as_str().unwrap_or("")))
+        .map(|d| {
+            format!(
+                "{} {}",
+                d["code"].as_str().unwrap_or(""),
+                d["message"].as_str().unwrap_or("")
+            )
+        })
         .collect()
 }
 
@@ -37,7 +43,10 @@ fn lint_in_the_test_app_checks_the_lock_source_directory() {
     );
     assert!(out.contains("--> ../src/counter_test.lua:7:10"), "{out}");
     // The dependency's own mistakes and its excluded self-test are not reported.
-    assert!(!out.contains("undefined_in_dependency") && !out.contains("self_test"), "{out}");
+    assert!(
+        !out.contains("undefined_in_dependency") && !out.contains("self_test"),
+        "{out}"
+    );
     assert!(
         err.contains("note: test/wippy.lock: 1 module is not installed in test/.wippy/vendor (acme/absent 1.2.3)"),
         "{err}"
@@ -72,14 +81,19 @@ fn lock_file_flag_and_replacements() {
     assert_eq!(code, 0, "{out}{err}");
     let v = json(&out);
     assert_eq!(codes(&v), ["W0004 unused local `leftover`"]);
-    assert_eq!(v["total_entries"], 3, "the replacement's library is reported");
+    assert_eq!(
+        v["total_entries"], 3,
+        "the replacement's library is reported"
+    );
     assert!(v["diagnostics"][0]["file"]
         .as_str()
         .unwrap_or("")
         .ends_with("local_testkit/src/test.lua"));
     // The same lock, named with --lock-file, from inside the app.
-    let (code2, out2, _) =
-        wippy_in(Path::new(TEST_APP), &["lint", "--lock-file", "replaced.lock", "--json", "--rules"]);
+    let (code2, out2, _) = wippy_in(
+        Path::new(TEST_APP),
+        &["lint", "--lock-file", "replaced.lock", "--json", "--rules"],
+    );
     assert_eq!((code2, json(&out2)["total_entries"].clone()), (0, 3.into()));
     let (code, _, err) = wippy(&["lint", "-l", "no/such/wippy.lock"]);
     assert_eq!(code, 2);
@@ -142,12 +156,18 @@ fn a_lock_wippy_refuses_is_reported_where_it_is_used() {
     // From above, the same lock is only a note.
     let (_, out, err) = wippy_in(&dir, &["check", "--format", "concise"]);
     assert!(!out.contains("Y0008"), "{out}");
-    assert!(err.contains("module name `nope` must be `org/module`"), "{err}");
+    assert!(
+        err.contains("module name `nope` must be `org/module`"),
+        "{err}"
+    );
 }
 
 #[test]
 fn wippy_test_runs_from_the_lock() {
     let (code, out, err) = wippy_in(Path::new(TEST_APP), &["test", "--list"]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(out, "acme.counter:counter_test\n", "only the app's tests, not the dependency's");
+    assert_eq!(
+        out, "acme.counter:counter_test\n",
+        "only the app's tests, not the dependency's"
+    );
 }

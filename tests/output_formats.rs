@@ -19,7 +19,8 @@ fn sarif(args: &[&str]) -> serde_json::Value {
 }
 
 fn schema_errors(log: &serde_json::Value) -> Vec<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif/sarif-schema-2.1.0.json");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif/sarif-schema-2.1.0.json");
     let schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).expect("schema")).expect("schema JSON");
     let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
@@ -37,26 +38,52 @@ fn sarif_validates_against_the_2_1_0_schema() {
     assert_eq!(log["version"], "2.1.0");
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
     assert_eq!(rules.len(), checker::Code::ALL.len(), "the whole registry");
-    let e0004 = rules.iter().find(|r| r["id"] == "E0004").expect("E0004 rule");
+    let e0004 = rules
+        .iter()
+        .find(|r| r["id"] == "E0004")
+        .expect("E0004 rule");
     assert_eq!(e0004["shortDescription"]["text"], "no such field");
     assert_eq!(e0004["defaultConfiguration"]["level"], "error");
-    assert!(e0004["fullDescription"]["text"].as_str().unwrap_or("").len() > 20);
+    assert!(
+        e0004["fullDescription"]["text"]
+            .as_str()
+            .unwrap_or("")
+            .len()
+            > 20
+    );
     let results = run["results"].as_array().expect("results");
     let levels: Vec<(&str, &str)> = results
         .iter()
-        .map(|r| (r["ruleId"].as_str().unwrap_or(""), r["level"].as_str().unwrap_or("")))
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap_or(""),
+                r["level"].as_str().unwrap_or(""),
+            )
+        })
         .collect();
-    assert_eq!(levels, [("E0004", "error"), ("W0004", "warning"), ("H0002", "note")]);
+    assert_eq!(
+        levels,
+        [("E0004", "error"), ("W0004", "warning"), ("H0002", "note")]
+    );
     let first = &results[0];
-    assert_eq!(rules[first["ruleIndex"].as_u64().unwrap_or(0) as usize]["id"], "E0004");
+    assert_eq!(
+        rules[first["ruleIndex"].as_u64().unwrap_or(0) as usize]["id"],
+        "E0004"
+    );
     let loc = &first["locations"][0]["physicalLocation"];
-    assert_eq!(loc["artifactLocation"]["uri"], "tests/fixtures/formats/src/main.lua");
+    assert_eq!(
+        loc["artifactLocation"]["uri"],
+        "tests/fixtures/formats/src/main.lua"
+    );
     assert_eq!(loc["artifactLocation"]["uriBaseId"], "SRCROOT");
     assert_eq!(
         loc["region"],
         serde_json::json!({"startLine": 1, "startColumn": 55, "endLine": 1, "endColumn": 60})
     );
-    assert_eq!(first["locations"][0]["logicalLocations"][0]["fullyQualifiedName"], "fmt:main");
+    assert_eq!(
+        first["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "fmt:main"
+    );
 }
 
 #[test]
@@ -74,7 +101,10 @@ fn sarif_of_a_big_broken_project_validates_too() {
         ["uri"]
         .as_str()
         .unwrap_or("");
-    assert!(uri.starts_with("file:///"), "outside the repository: an absolute URI, got {uri}");
+    assert!(
+        uri.starts_with("file:///"),
+        "outside the repository: an absolute URI, got {uri}"
+    );
 }
 
 #[test]

@@ -29,7 +29,8 @@ pub fn load_modules_dirs(dirs: &[PathBuf]) -> Result<ModuleSet, u8> {
 
 /// The closest of `ids` to `id`, as ` (did you mean `x`?)`, or nothing.
 pub fn did_you_mean<'a>(id: &str, ids: impl IntoIterator<Item = &'a str>) -> String {
-    project::suggest::closest(id, ids)
+    let ids: Vec<String> = ids.into_iter().map(str::to_owned).collect();
+    ::typedefs::suggest(id, &ids)
         .map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_default()
 }

@@ -42,7 +42,11 @@ fn check_twin(dir: &std::path::Path) -> bool {
         return true;
     };
     let report = checker::check_project(&project, typedefs::ModuleSet::bundled());
-    if !report.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+    if !report
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+    {
         return true;
     }
     let color = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
@@ -50,7 +54,11 @@ fn check_twin(dir: &std::path::Path) -> bool {
     } else {
         ColorChoice::Never
     };
-    let _ = write_text(&report, &View::at(Severity::Error), &mut StandardStream::stderr(color));
+    let _ = write_text(
+        &report,
+        &View::at(Severity::Error),
+        &mut StandardStream::stderr(color),
+    );
     eprintln!("error: the twin has check errors; not serving it (use --no-check to serve anyway)");
     false
 }
@@ -83,8 +91,9 @@ pub fn run(args: &ServeArgs) -> u8 {
         log_requests: !args.quiet,
     };
     let result = server::run(twin, options, |addr| {
-        println!("wippy serve: twin {name} listening on http://{addr} ({handlers} handlers, {workers} workers, state {state})");
-        let _ = std::io::stdout().flush();
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "wippy serve: twin {name} listening on http://{addr} ({handlers} handlers, {workers} workers, state {state})");
+        let _ = out.flush();
     });
     match result {
         Ok(()) => 0,

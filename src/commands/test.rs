@@ -52,9 +52,7 @@ pub fn run(args: &TestArgs) -> u8 {
     };
     let all: Vec<String> = super::run::runnable(&project, &program)
         .into_iter()
-        .filter(|id| {
-            program.entries[id].meta.get("type").and_then(Value::as_str) == Some("test")
-        })
+        .filter(|id| program.entries[id].meta.get("type").and_then(Value::as_str) == Some("test"))
         .collect();
     let tests: Vec<String> = all
         .iter()
@@ -70,7 +68,12 @@ pub fn run(args: &TestArgs) -> u8 {
                 if all.is_empty() {
                     String::new()
                 } else {
-                    super::did_you_mean(f, all.iter().map(String::as_str))
+                    // A filter is usually part of a name: compare with the names too.
+                    super::did_you_mean(
+                        f,
+                        all.iter()
+                            .flat_map(|id| [id.as_str(), id.rsplit(':').next().unwrap_or(id)]),
+                    )
                 }
             ),
             None => eprintln!(

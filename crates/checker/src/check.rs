@@ -379,11 +379,23 @@ fn check_in_pool(
     checked_files.extend((0..project.files.len()).filter(|f| !lua_files.contains(f)));
     crate::suppress::apply(&project.files, &checked_files, &mut diagnostics);
     crate::config::apply_levels(project, settings, &mut diagnostics);
+    // Under `--ns`, a diagnostic without an entry stays if its file holds a selected entry or
+    // none at all (a YAML file that does not parse).
+    let mut entry_files: HashMap<usize, bool> = HashMap::new();
+    if !settings.namespaces.is_empty() {
+        for e in &project.entries {
+            let selected = settings.reports_ns(&e.ns);
+            for f in std::iter::once(e.yaml).chain(e.source.as_ref().map(|(f, _)| *f)) {
+                *entry_files.entry(f).or_default() |= selected;
+            }
+        }
+    }
     diagnostics.retain(|d| {
         project.is_reported_file(d.file)
-            && d.entry_id
-                .as_deref()
-                .is_none_or(|id| settings.reports_ns(id.split_once(':').map_or(id, |(ns, _)| ns)))
+            && match d.entry_id.as_deref() {
+                Some(id) => settings.reports_ns(id.split_once(':').map_or(id, |(ns, _)| ns)),
+                None => entry_files.get(&d.file).copied().unwrap_or(true),
+            }
     });
     if let Some(f) = focus {
         diagnostics.retain(|d| f.files.contains(&d.file));

@@ -179,7 +179,8 @@ impl Reader {
                 }
                 other => {
                     let name = other.map_or_else(|| format!("{:?}", k.to_json()), str::to_owned);
-                    let hint = crate::suggest::closest(&name, KEYS.iter().copied())
+                    let keys: Vec<String> = KEYS.iter().map(|k| (*k).to_owned()).collect();
+                    let hint = typedefs::suggest(&name, &keys)
                         .map(|s| format!("; did you mean `{s}`?"))
                         .unwrap_or_else(|| format!(" (known: {})", KEYS.join(", ")));
                     self.problem(k.span.clone(), format!("unknown key `lint.{name}`{hint}"));

@@ -19,7 +19,6 @@ pub mod lock;
 pub mod module_config;
 pub mod problem;
 mod resolve;
-pub mod suggest;
 pub mod twin;
 pub mod wildcard;
 pub mod yaml;

@@ -129,8 +129,17 @@ fn to_hyper(r: Response) -> hyper::Response<Full<Bytes>> {
 }
 
 /// The request log line: `POST /orders 201 create_order 153µs` (`-` when no handler ran).
-pub fn log_line(method: &str, path: &str, status: u16, handler: Option<&str>, micros: u128) -> String {
-    format!("{method} {path} {status} {} {micros}µs", handler.unwrap_or("-"))
+pub fn log_line(
+    method: &str,
+    path: &str,
+    status: u16,
+    handler: Option<&str>,
+    micros: u128,
+) -> String {
+    format!(
+        "{method} {path} {status} {} {micros}µs",
+        handler.unwrap_or("-")
+    )
 }
 
 /// Answer one request, logging it when `log` is set.
@@ -145,7 +154,13 @@ async fn answer_logged(shared: Arc<Shared>, req: hyper::Request<Incoming>, log: 
     let response = answer(shared, req, &mut handler).await;
     eprintln!(
         "{}",
-        log_line(&method, &path, response.status, handler.as_deref(), started.elapsed().as_micros())
+        log_line(
+            &method,
+            &path,
+            response.status,
+            handler.as_deref(),
+            started.elapsed().as_micros()
+        )
     );
     response
 }
