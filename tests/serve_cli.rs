@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use common::{agent, http, serve, tmp};
+use common::{agent, copy_dir, http, serve, tmp};
 use serde_json::Value;
 
 const LEDGER: &str = "examples/twins/orderledger";
@@ -71,7 +71,8 @@ fn attack(a: &ureq::Agent, base: &str, name: &str) -> (u16, Value, Duration) {
 
 #[test]
 fn limits_stop_runaway_handlers() {
-    let s = serve("tests/fixtures/twins/hostile", &[]);
+    // A hostile twin fails `wippy check`: serve it anyway.
+    let s = serve("tests/fixtures/twins/hostile", &["--no-check"]);
     let a = agent();
     // The wall clock: the best of three attempts, so a loaded machine does not fail the test.
     let fastest = (0..3)
@@ -143,7 +144,10 @@ fn limits_stop_runaway_handlers() {
 
 #[test]
 fn the_sandbox_has_no_escapes() {
-    let s = serve("tests/fixtures/twins/hostile", &["--workers", "1"]);
+    let s = serve(
+        "tests/fixtures/twins/hostile",
+        &["--workers", "1", "--no-check"],
+    );
     let a = agent();
     for round in 1..=2 {
         let (status, body, _) = attack(&a, &s.base, "escapes");
@@ -181,7 +185,7 @@ fn fallback_policy_serves_the_template() {
         .expect("toml")
         .replace("on_error = \"fail\"", "on_error = \"fallback\"");
     std::fs::write(dir.join("wraith.toml"), toml).expect("write");
-    let s = serve(&dir.to_string_lossy(), &[]);
+    let s = serve(&dir.to_string_lossy(), &["--no-check"]);
     let (status, body) = http(&agent(), "GET", &format!("{}/fallback", s.base), None);
     assert_eq!(
         (status, json(&body)["from"].as_str()),
@@ -214,18 +218,6 @@ fn two_hundred_concurrent_clients_lose_nothing() {
     assert_eq!(ids.len(), 200, "ids are unique");
     let (_, list) = http(&agent(), "GET", &url, None);
     assert_eq!(json(&list)["count"], 200);
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read_dir").flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).expect("copy");
-        }
-    }
 }
 
 #[test]

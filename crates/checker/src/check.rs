@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use syntax::{parse_chunk, PARSE_STACK};
 use typedefs::{ModuleSet, Type};
 
+use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::env::{dialect, ChunkKind, Env};
 use crate::registry::Code;
@@ -29,6 +30,8 @@ pub struct Stats {
     pub lines: usize,
     /// Chunks that failed to parse.
     pub parse_failures: usize,
+    /// Entries of installed dependencies checked for what they export (not reported).
+    pub dependencies: usize,
 }
 
 /// The result of checking a project.
@@ -38,7 +41,8 @@ pub struct Report {
     pub files: Files,
     /// Every diagnostic, sorted by file, position and code.
     pub diagnostics: Vec<Diagnostic>,
-    /// Lua entries checked plus twin handlers and libraries.
+    /// Lua entries reported (not of installed dependencies, not excluded, in the `--ns`
+    /// namespaces) plus twin handlers and libraries.
     pub total_entries: usize,
     /// Chunk counts.
     pub stats: Stats,
@@ -89,14 +93,29 @@ pub struct FocusedReport {
     pub exports: HashMap<usize, Type>,
 }
 
-/// Check a loaded project against `modules`.
+/// Check a loaded project against `modules` with the default [`Settings`] (`wippy check`'s).
 pub fn check_project(project: &Project, modules: &ModuleSet) -> Report {
-    in_pool(|| check_in_pool(project, modules, None)).report
+    check_with(project, modules, &Settings::default())
+}
+
+/// Check a loaded project against `modules` with `settings`.
+pub fn check_with(project: &Project, modules: &ModuleSet, settings: &Settings) -> Report {
+    in_pool(|| check_in_pool(project, modules, None, settings)).report
 }
 
 /// Check the files of `focus` (and what they import), as [`check_project`] would report them.
 pub fn check_focus(project: &Project, modules: &ModuleSet, focus: &Focus) -> FocusedReport {
-    in_pool(|| check_in_pool(project, modules, Some(focus)))
+    check_focus_with(project, modules, focus, &Settings::default())
+}
+
+/// [`check_focus`] with `settings` (`wippy check FILE.lua`).
+pub fn check_focus_with(
+    project: &Project,
+    modules: &ModuleSet,
+    focus: &Focus,
+    settings: &Settings,
+) -> FocusedReport {
+    in_pool(|| check_in_pool(project, modules, Some(focus), settings))
 }
 
 /// Check a Lua file that no entry or twin references (an editor's stray buffer) with the
@@ -115,6 +134,7 @@ pub fn check_loose(files: &Files, file: usize, modules: &ModuleSet) -> FocusedRe
         lenient_globals: true,
         twin_libs: HashMap::new(),
         index: true,
+        strict: false,
     };
     let mut chunk = in_pool(|| check_chunk(files, file, &env));
     let mut diagnostics = vec![Diagnostic::new(
@@ -159,17 +179,26 @@ fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     }
 }
 
-/// Entries a focus needs: those whose source is a focused file, and everything they import.
-fn needed_entries(project: &Project, focus: &Focus) -> HashSet<usize> {
+/// Whether entry `e` is reported under `settings`.
+fn reported(project: &Project, settings: &Settings, e: &Entry) -> bool {
+    project.is_reported_entry(e) && settings.reports_ns(&e.ns)
+}
+
+/// Entries a check needs: those whose source is a focused file (or, without a focus, every
+/// reported entry), and everything they import.
+fn needed_entries(project: &Project, focus: Option<&Focus>, settings: &Settings) -> HashSet<usize> {
     let mut needed: HashSet<usize> = project
         .entries
         .iter()
         .enumerate()
-        .filter(|(_, e)| {
-            focus.files.contains(&e.yaml)
-                || e.source
-                    .as_ref()
-                    .is_some_and(|(f, _)| focus.files.contains(f))
+        .filter(|(_, e)| match focus {
+            Some(focus) => {
+                focus.files.contains(&e.yaml)
+                    || e.source
+                        .as_ref()
+                        .is_some_and(|(f, _)| focus.files.contains(f))
+            }
+            None => reported(project, settings, e),
         })
         .map(|(i, _)| i)
         .collect();
@@ -188,10 +217,17 @@ fn needed_entries(project: &Project, focus: &Focus) -> HashSet<usize> {
     needed
 }
 
-fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) -> FocusedReport {
+fn check_in_pool(
+    project: &Project,
+    modules: &ModuleSet,
+    focus: Option<&Focus>,
+    settings: &Settings,
+) -> FocusedReport {
     let mut diagnostics = rules::entries::load_problems(project);
     diagnostics.extend(rules::modules::unknown_modules(project, modules));
-    let needed = focus.map(|f| needed_entries(project, f));
+    diagnostics.extend(crate::config::unknown_codes(project));
+    let needed = needed_entries(project, focus, settings);
+    let mut checked_files: HashSet<usize> = HashSet::new();
     let indexed = |file: usize| focus.is_some_and(|f| f.index && f.files.contains(&file));
     let mut indexes: HashMap<usize, ChunkIndex> = HashMap::new();
     let mut exports: HashMap<usize, Type> = HashMap::new();
@@ -207,14 +243,19 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
         .iter()
         .enumerate()
         .filter(|(_, e)| e.is_lua() && e.source.is_some() && !e.duplicate)
-        .filter(|(i, _)| needed.as_ref().is_none_or(|n| n.contains(i)))
+        .filter(|(i, _)| needed.contains(i))
         .collect();
-    let total_entries = project.entries.iter().filter(|e| e.is_lua()).count()
+    let total_entries = project
+        .entries
+        .iter()
+        .filter(|e| e.is_lua() && reported(project, settings, e))
+        .count()
         + project
             .twins
             .iter()
-            .map(|t| t.handlers.len() + t.libs.len())
-            .sum::<usize>();
+            .flat_map(|t| t.handlers.values().chain(t.libs.values()))
+            .filter(|&&f| project.is_reported_file(f) && settings.reports_ns("twin"))
+            .count();
     for level in import_levels(&lua) {
         let results: Vec<(usize, Chunk)> = level
             .par_iter()
@@ -222,6 +263,7 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
                 let (file, _) = e.source.clone().unwrap_or((0, 0..0));
                 let mut env = entry_env(e, modules, &globals, &libs);
                 env.index = indexed(file);
+                env.strict = settings.strict_for(project, file);
                 let mut chunk = check_chunk(&project.files, file, &env);
                 chunk.diagnostics.extend(rules::entries::method_check(
                     e,
@@ -240,6 +282,13 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
             .collect();
         for (idx, mut chunk) in results {
             stats.add(&chunk);
+            let entry = &project.entries[idx];
+            if !project.is_reported_entry(entry) {
+                stats.dependencies += 1;
+            }
+            if let Some((file, _)) = &entry.source {
+                checked_files.insert(*file);
+            }
             diagnostics.extend(chunk.diagnostics);
             if let Some((file, _)) = &project.entries[idx].source {
                 if let Some(index) = chunk.index.take() {
@@ -275,11 +324,13 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
                     HashMap::new(),
                 );
                 env.index = indexed(file);
+                env.strict = settings.strict_for(project, file);
                 (name.clone(), file, check_chunk(&project.files, file, &env))
             })
             .collect();
         for (name, file, mut chunk) in lib_results {
             stats.add(&chunk);
+            checked_files.insert(file);
             diagnostics.extend(chunk.diagnostics);
             if let Some(index) = chunk.index.take() {
                 indexes.insert(file, index);
@@ -299,23 +350,61 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
                     twin_libs.clone(),
                 );
                 env.index = indexed(file);
+                env.strict = settings.strict_for(project, file);
                 (file, check_chunk(&project.files, file, &env))
             })
             .collect();
         for (file, mut chunk) in handler_results {
             stats.add(&chunk);
+            checked_files.insert(file);
             diagnostics.extend(chunk.diagnostics);
             if let Some(index) = chunk.index.take() {
                 indexes.insert(file, index);
             }
         }
     }
+    // Files that are not Lua chunks (entry YAML, configuration) were all read: their
+    // suppressions count.
+    let lua_files: HashSet<usize> = project
+        .entries
+        .iter()
+        .filter_map(|e| e.source.as_ref().map(|(f, _)| *f))
+        .chain(
+            project
+                .twins
+                .iter()
+                .flat_map(|t| t.handlers.values().chain(t.libs.values()).copied()),
+        )
+        .collect();
+    checked_files.extend((0..project.files.len()).filter(|f| !lua_files.contains(f)));
+    crate::suppress::apply(&project.files, &checked_files, &mut diagnostics);
+    crate::config::apply_levels(project, settings, &mut diagnostics);
+    // Under `--ns`, a diagnostic without an entry stays if its file holds a selected entry or
+    // none at all (a YAML file that does not parse).
+    let mut entry_files: HashMap<usize, bool> = HashMap::new();
+    if !settings.namespaces.is_empty() {
+        for e in &project.entries {
+            let selected = settings.reports_ns(&e.ns);
+            for f in std::iter::once(e.yaml).chain(e.source.as_ref().map(|(f, _)| *f)) {
+                *entry_files.entry(f).or_default() |= selected;
+            }
+        }
+    }
+    diagnostics.retain(|d| {
+        project.is_reported_file(d.file)
+            && match d.entry_id.as_deref() {
+                Some(id) => settings.reports_ns(id.split_once(':').map_or(id, |(ns, _)| ns)),
+                None => entry_files.get(&d.file).copied().unwrap_or(true),
+            }
+    });
     if let Some(f) = focus {
         diagnostics.retain(|d| f.files.contains(&d.file));
     }
     let mut seen = HashSet::new();
     diagnostics.retain(|d| seen.insert((d.file, d.span.clone(), d.code, d.message.clone())));
-    diagnostics.sort_by_key(|d| (d.file, d.span.start, d.code));
+    // Errors first (the ones that fail the check are not lost among warnings), then by file
+    // and position.
+    diagnostics.sort_by_key(|d| (std::cmp::Reverse(d.severity), d.file, d.span.start, d.code));
     FocusedReport {
         report: Report {
             files: project.files.clone(),
@@ -440,6 +529,7 @@ fn entry_env<'a>(
         lenient_globals: lenient,
         twin_libs: HashMap::new(),
         index: false,
+        strict: false,
     }
 }
 
@@ -461,6 +551,7 @@ fn twin_env<'a>(
         lenient_globals: false,
         twin_libs,
         index: false,
+        strict: false,
     }
 }
 

@@ -39,4 +39,7 @@ pub struct Env<'a> {
     pub twin_libs: HashMap<String, Type>,
     /// Record the editor index ([`crate::walk::index::ChunkIndex`]) while walking.
     pub index: bool,
+    /// Strict mode (`--strict`, `lint.strict`; see [`crate::config::Settings::strict`]),
+    /// for the type rules.
+    pub strict: bool,
 }

@@ -8,7 +8,8 @@
 //! `E0003` wrong arity, `E0004` no field, `E0022` no method, `W0004` unused variable, `W0006`
 //! unused import. Codes of our own: `Y00xx` for entry definitions, `D0001` for determinism in
 //! workflows, `S0001` for the Wraith handler sandbox, `L0001` for code the bundled Luau runtime
-//! cannot run, `H0001` for editor hints.
+//! cannot run, `H0001` for editor hints, `H0002` for suppressions that suppress nothing,
+//! `C0001` for the lint configuration.
 
 use project::ProblemKind;
 
@@ -98,9 +99,19 @@ codes! {
         "An entry field has the wrong shape (e.g. `modules` that is not a list), or two twin handler files share a name.";
     H0001: Hint, "editor", "file not referenced by any entry (editor only)",
         "The language server checks Lua files that no entry or twin uses with the default entry globals.";
+    H0002: Hint, "suppress", "suppression that suppresses nothing",
+        "A `-- wippy: ignore …` (or `# wippy: ignore …` in YAML) comment matched no diagnostic: the code it names is not reported on that line (any more). Remove it.";
+    C0001: Warning, "config", "invalid lint configuration or suppression",
+        "The `lint:` section of `.wippy.yaml` has an unknown key, an unknown code or a bad value, (or the file is not valid YAML), or a suppression comment names a code that does not exist.";
 }
 
 impl Code {
+    /// Whether it is one of the W-rules (style and quality warnings, shown by `wippy lint` only
+    /// with `--rules`).
+    pub fn is_rule(self) -> bool {
+        self.as_str().starts_with('W')
+    }
+
     /// The code named `s` (`"E0004"`), if it exists.
     pub fn parse(s: &str) -> Option<Code> {
         Code::ALL.iter().copied().find(|c| c.as_str() == s)
@@ -115,6 +126,7 @@ impl Code {
             ProblemKind::BadImport => Code::Y0005,
             ProblemKind::DuplicateId => Code::Y0006,
             ProblemKind::InvalidField => Code::Y0008,
+            ProblemKind::Config => Code::C0001,
         }
     }
 }
@@ -135,10 +147,14 @@ mod tests {
             assert_eq!(Code::parse(c.as_str()), Some(c));
             assert!(!c.summary().is_empty() && c.explanation().len() > c.summary().len());
             let family = c.family();
-            let path = format!("{}/src/rules/{family}.rs", env!("CARGO_MANIFEST_DIR"));
+            let dir = env!("CARGO_MANIFEST_DIR");
+            let rules = format!("{dir}/src/rules/{family}.rs");
+            let module = format!("{dir}/src/{family}.rs");
             assert!(
-                family == "editor" || std::path::Path::new(&path).is_file(),
-                "{c}: no rules file for family `{family}`"
+                family == "editor"
+                    || std::path::Path::new(&rules).is_file()
+                    || std::path::Path::new(&module).is_file(),
+                "{c}: no rules file or module for family `{family}`"
             );
         }
     }

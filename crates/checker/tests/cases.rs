@@ -44,6 +44,7 @@ fn check_case(path: &Path) -> Result<(), String> {
         lenient_globals: false,
         twin_libs: HashMap::new(),
         index: false,
+        strict: false,
     };
     let parsed = parse_chunk(
         &src,

@@ -67,6 +67,13 @@ impl ModuleSet {
     /// same name). Errors: unreadable directory or file, bad JSON, bad type syntax.
     pub fn with_user_dir(dir: &Path) -> Result<ModuleSet, Vec<ManifestError>> {
         let mut set = ModuleSet::bundled().clone();
+        set.add_dir(dir)?;
+        Ok(set)
+    }
+
+    /// Add every `*.json` manifest in `dir` (in file name order; each replaces a module of the
+    /// same name). On errors nothing is added and every error is returned.
+    pub fn add_dir(&mut self, dir: &Path) -> Result<(), Vec<ManifestError>> {
         let read_err = |what: String, e: std::io::Error| ManifestError {
             module: what,
             item: "read".into(),
@@ -80,21 +87,24 @@ impl ModuleSet {
             .collect();
         paths.sort();
         let mut errors = Vec::new();
+        let mut loaded = Vec::new();
         for p in paths {
             let origin = p.display().to_string();
             match std::fs::read_to_string(&p) {
                 Ok(json) => match parse_manifest(&json, &origin).and_then(|m| m.load()) {
-                    Ok(m) => set.insert(m),
+                    Ok(m) => loaded.push(m),
                     Err(e) => errors.push(e),
                 },
                 Err(e) => errors.push(read_err(origin, e)),
             }
         }
-        if errors.is_empty() {
-            Ok(set)
-        } else {
-            Err(errors)
+        if !errors.is_empty() {
+            return Err(errors);
         }
+        for m in loaded {
+            self.insert(m);
+        }
+        Ok(())
     }
 
     /// Add or replace a module.
