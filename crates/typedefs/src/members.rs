@@ -144,16 +144,14 @@ impl ModuleSet {
             }
             Type::Record(r) => match r.field(name) {
                 Some(f) => Lookup::Found {
-                    ty: if f.optional {
-                        f.ty.clone().optional()
-                    } else {
-                        f.ty.clone()
-                    },
+                    ty: f.read_type(),
                     description: f.description.clone(),
                 },
-                None if r.open => Lookup::Unknown,
+                // Methods of a record's values usually come from a metatable (`setmetatable(t,
+                // mt)` with `mt.__index = methods`), which a record type does not describe.
+                None if !r.closed() || colon => Lookup::Unknown,
                 None => Lookup::Missing {
-                    owner: r.name.clone().unwrap_or_else(|| recv.to_string()),
+                    owner: r.display(),
                     is_object: false,
                     suggestion: suggest(name, r.fields.iter().map(|f| &f.name)),
                 },

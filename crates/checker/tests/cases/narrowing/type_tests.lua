@@ -16,4 +16,4 @@ if result then
 end
 local fallback = result or {}
 takes_table(fallback)
-takes_table("text") --! E0000
+takes_table("text") -- expect-error: E0000

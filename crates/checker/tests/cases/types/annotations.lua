@@ -16,7 +16,7 @@ end
 
 local n: number = total_of({ id = "a", total = 2, status = "draft" })
 local s: string = label({ id = "b", total = 3, status = "done" })
-local wrong: integer = "x" --! E0000
+local wrong: integer = "x" -- expect-error: E0000
 local casted = (n as any) :: string
 local forced = first({ 1, 2 })!
 local validated: integer @min(0) @max(10) = 5
@@ -25,6 +25,6 @@ local arr: number[] = { 1, 2, 3 }
 print(n, s, wrong, casted, forced, validated, fn, arr)
 
 local function bad_return(): number
-    return "no" --! E0000
+    return "no" -- expect-error: E0000
 end
 print(bad_return())

@@ -3,19 +3,19 @@ local body = req.body or ""
 local n = state.counter("seq")
 emit.status(201)
 emit.json({ n = n, at = clock.now(), len = #body })
-os.time() --! S0001
-debug.traceback() --! S0001
-local g = getmetatable("") --! S0001
-rawset({}, "a", 1) --! S0001
-local r = require("x") --! S0001
+os.time() -- expect-error: S0001
+debug.traceback() -- expect-error: S0001
+local g = getmetatable("") -- expect-error: S0001
+rawset({}, "a", 1) -- expect-error: S0001
+local r = require("x") -- expect-error: S0001
 print(g, r)
 local same = rawequal(g, r) and rawlen({ 1 }) == 1 and unpack({ 1 }) == 1
 local co = coroutine.create(function() end)
-local loader = load("return 1") --! S0001
-local s2 = loadstring("return 1") --! S0001
-setmetatable({}, {}) --! S0001
-local v = rawget({}, "a") --! S0001
-io.write("x") --! S0001
+local loader = load("return 1") -- expect-error: S0001
+local s2 = loadstring("return 1") -- expect-error: S0001
+setmetatable({}, {}) -- expect-error: S0001
+local v = rawget({}, "a") -- expect-error: S0001
+io.write("x") -- expect-error: S0001
 print(same, co, loader, s2, v, _G, _VERSION)
 local total = 0
 for _, x in ipairs({ 1, 2 }) do

@@ -2,11 +2,11 @@
 local n = json.encode({ a = 1 })
 local t = time.now()
 print(n, t:unix())
-print(undefined_name) --! E0001
+print(undefined_name) -- expect-error: E0001
 string.format("%d", 1)
 local s = ("x"):rep(3):upper()
 print(s:len())
-print(s:nope()) --! E0004
+print(s:nope()) -- expect-error: E0004
 type Point = {x: number, y: number}
 local p, perr = Point:is({ x = 1, y = 2 })
 print(p, perr)
