@@ -20,8 +20,17 @@ const MAX_DEPTH: u8 = 8;
 /// The bindings of one call's type parameters, as they are found.
 pub struct Inference {
     params: Vec<TypeParam>,
-    covariant: Vec<Vec<Type>>,
-    contravariant: Vec<Vec<Type>>,
+    covariant: Vec<Vec<Candidate>>,
+    contravariant: Vec<Vec<Candidate>>,
+}
+
+/// A type a parameter was met with.
+#[derive(Clone)]
+struct Candidate {
+    ty: Type,
+    /// Met inside a structure (`{T}`, a field, a callback): the shape of a container, which
+    /// the bare values (`T`, `T | integer`) must fit.
+    shape: bool,
 }
 
 /// The solved bindings: each type parameter's type.
@@ -63,7 +72,7 @@ impl Inference {
     /// resolves named types).
     pub fn argument(&mut self, rel: &Relation<'_>, param: &Type, arg: &Type) {
         if self.is_generic() {
-            self.unify(rel, param, arg, true, 0);
+            self.unify(rel, param, arg, true, false, 0);
         }
     }
 
@@ -71,11 +80,23 @@ impl Inference {
         self.params.iter().position(|p| p.name == name)
     }
 
-    fn unify(&mut self, rel: &Relation<'_>, p: &Type, a: &Type, covariant: bool, depth: u8) {
+    fn unify(
+        &mut self,
+        rel: &Relation<'_>,
+        p: &Type,
+        a: &Type,
+        covariant: bool,
+        shape: bool,
+        depth: u8,
+    ) {
         if depth > MAX_DEPTH || matches!(a, Type::Any | Type::Unknown | Type::Never) {
             return;
         }
-        let go = |me: &mut Self, p: &Type, a: &Type| me.unify(rel, p, a, covariant, depth + 1);
+        // Into a structure's part, and through a wrapper (`T?`, `T | integer`).
+        let go =
+            |me: &mut Self, p: &Type, a: &Type| me.unify(rel, p, a, covariant, true, depth + 1);
+        let wrap =
+            |me: &mut Self, p: &Type, a: &Type| me.unify(rel, p, a, covariant, shape, depth + 1);
         if let Type::Param(name) = p {
             if let Some(i) = self.index(name) {
                 let t = match a {
@@ -90,7 +111,7 @@ impl Inference {
                 } else {
                     &mut self.contravariant[i]
                 };
-                list.push(t);
+                list.push(Candidate { ty: t, shape });
             }
             return;
         }
@@ -110,7 +131,7 @@ impl Inference {
             _ => a,
         };
         match (p, a) {
-            (Type::Optional(pi), _) => go(self, pi, &a.non_nil()),
+            (Type::Optional(pi), _) => wrap(self, pi, &a.non_nil()),
             (Type::Array(pe), Type::Array(ae)) => go(self, pe, ae),
             (Type::Array(pe), Type::Map(ak, av))
                 if matches!(**ak, Type::Integer | Type::Number) =>
@@ -138,7 +159,7 @@ impl Inference {
             }
             (Type::Function(pf), Type::Function(af)) => {
                 for (pp, ap) in pf.params.iter().zip(&af.params) {
-                    self.unify(rel, &pp.ty, &ap.ty, !covariant, depth + 1);
+                    self.unify(rel, &pp.ty, &ap.ty, !covariant, true, depth + 1);
                 }
                 for (pr, ar) in pf.returns.iter().zip(&af.returns) {
                     go(self, pr, ar);
@@ -148,7 +169,7 @@ impl Inference {
                 let plain_fit = ps.iter().any(|m| !mentions_params(m) && rel.fits(a, m));
                 if !plain_fit {
                     for m in ps.iter().filter(|m| mentions_params(m)) {
-                        go(self, m, a);
+                        wrap(self, m, a);
                     }
                 }
             }
@@ -175,14 +196,20 @@ impl Inference {
                 } else {
                     &self.covariant[i]
                 };
-                // Types written as declarations constrain; tables built in code only suggest.
-                let declared: Vec<Type> = found.iter().filter(|t| !built(t)).cloned().collect();
+                // The shape of a declared container (`{Point}`) is what the bare values must
+                // fit; a container built in code (whose element type is only what was seen)
+                // takes anything.
+                let shapes: Vec<Type> = found
+                    .iter()
+                    .filter(|c| c.shape && !built(&c.ty))
+                    .map(|c| c.ty.clone())
+                    .collect();
                 let t = if found.is_empty() {
                     Type::Any
-                } else if declared.is_empty() {
-                    join(found.iter().cloned())
+                } else if !shapes.is_empty() {
+                    join(shapes)
                 } else {
-                    join(declared)
+                    join(found.iter().map(|c| c.ty.clone()))
                 };
                 (p.name.clone(), t)
             })

@@ -83,6 +83,11 @@ impl LocalTypes {
         self.aliases.insert(alias, chunk);
     }
 
+    /// The entry id of the library imported as `alias`, if it declares types.
+    pub fn alias(&self, alias: &str) -> Option<&Arc<str>> {
+        self.aliases.get(alias)
+    }
+
     fn lookup(&self, n: &NamedRef) -> Option<&TypeDef> {
         match (&n.chunk, &n.module) {
             (Some(c), _) => self.foreign.get(&(c.clone(), n.name.clone())),

@@ -125,8 +125,11 @@ fn fail(reason: Reason) -> Rel {
 }
 
 fn incompatible(src: &Type, dst: &Type) -> Rel {
+    // Against literal types the literal value is the point: `"eror", not Level`.
+    let literal = |t: &Type| matches!(t, Type::Literal(_));
     let src = match dst {
         Type::Literal(_) => src.clone(),
+        Type::Union(ds) if ds.iter().any(literal) => src.clone(),
         _ => src.widen(),
     };
     fail(Reason::Incompatible {
@@ -218,7 +221,21 @@ impl<'a> Relation<'a> {
             }
             (Type::Optional(s), _) => {
                 if !self.mode.nil_strict || self.admits_nil(dst, depth) {
-                    go(s, dst)
+                    // Name the value as it is (`integer?`), not its non-nil part.
+                    go(s, dst).map_err(|mut m| {
+                        if let (
+                            true,
+                            Reason::Incompatible {
+                                src: shown,
+                                member: None,
+                                ..
+                            },
+                        ) = (m.path.is_empty(), &mut m.reason)
+                        {
+                            *shown = src.widen();
+                        }
+                        m
+                    })
                 } else {
                     fail(Reason::MayBeNil {
                         src: src.clone(),

@@ -154,8 +154,13 @@ impl Walker<'_> {
             return;
         };
         let disjoint_kinds = !ka.iter().any(|k| kb.contains(k));
+        let resolve = |t: &Type| match t {
+            Type::Named(_) => self.rel().alias(t).unwrap_or_else(|| t.clone()),
+            t => t.clone(),
+        };
+        let (ra, rb) = (resolve(&a), resolve(&b));
         let disjoint_literals = !disjoint_kinds
-            && match (literals(&a), literals(&b)) {
+            && match (literals(&ra), literals(&rb)) {
                 (Some(x), Some(y)) => !x.iter().any(|v| y.contains(v)),
                 _ => false,
             };

@@ -113,7 +113,7 @@ impl Walker<'_> {
                     };
                 }
                 Suffix::Call(Call::AnonymousCall(args)) => {
-                    values = self.call_value(&cur, args, false, &cur.ty.clone());
+                    values = self.call_value(&cur, args, false, &Type::Any);
                     let ty = values.first().cloned().unwrap_or(Type::Nil);
                     cur = Cur::new(ty, format!("{}(…)", cur.path));
                 }

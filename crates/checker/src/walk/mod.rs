@@ -85,6 +85,9 @@ pub(crate) struct Walker<'a> {
     /// Uses of locals and member accesses, when `env.index` is set.
     pub(crate) uses: Vec<(usize, Range<u32>)>,
     pub(crate) members: Vec<index::MemberAccess>,
+    /// Names that qualify a type in an annotation (`geo` of `geo.Point`): such an import is
+    /// used.
+    pub(crate) type_qualifiers: HashSet<String>,
 }
 
 /// Byte range of a syntax node.
@@ -127,6 +130,7 @@ pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> Chu
         scope_ends: Vec::new(),
         uses: Vec::new(),
         members: Vec::new(),
+        type_qualifiers: type_qualifiers(prep),
     };
     w.block(ast.nodes());
     let mut diagnostics = w.diags;
@@ -166,6 +170,33 @@ pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> Chu
     }
 }
 
+/// The names that qualify types in the chunk's annotations and declarations.
+fn type_qualifiers(prep: &Prepared) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut visit = |t: &Type| {
+        map_type(t.clone(), &mut |t| {
+            if let Type::Named(n) = t {
+                if let Some(m) = &n.module {
+                    out.insert(m.clone());
+                }
+            }
+            None
+        });
+    };
+    prep.names.values().for_each(&mut visit);
+    prep.casts.values().for_each(&mut visit);
+    for (returns, variadic) in prep.returns.values() {
+        returns.iter().for_each(&mut visit);
+        variadic.iter().for_each(&mut visit);
+    }
+    for d in &prep.type_decls {
+        if let TypeDef::Alias { ty, .. } = &d.def {
+            visit(ty);
+        }
+    }
+    out
+}
+
 /// A declared type as the chunk keeps it: a record alias is named after the declaration.
 fn named_decl(name: &str, def: TypeDef) -> TypeDef {
     match def {
@@ -182,8 +213,9 @@ fn named_decl(name: &str, def: TypeDef) -> TypeDef {
     }
 }
 
-/// The exports and the types an importer needs, with the chunk's own type names qualified by
-/// its entry id, so they keep their meaning in the importer (whose own `Point` is another type).
+/// The exports and the types an importer needs, with the chunk's own type names (and those it
+/// names through an import alias, `geo.Point`) qualified by the declaring entry's id, so they
+/// keep their meaning in the importer (whose own `Point` is another type).
 fn qualify_exports(
     exports: Option<Type>,
     types: &LocalTypes,
@@ -193,30 +225,11 @@ fn qualify_exports(
     for ((chunk, name), def) in types.foreign() {
         out.insert_foreign(chunk.clone(), name.clone(), def.clone());
     }
-    let Some(entry) = entry else {
-        return (exports, out);
-    };
-    let chunk: Arc<str> = entry.into();
-    let own: HashSet<&str> = types.own().map(|(n, _)| n.as_str()).collect();
-    if own.is_empty() {
-        return (exports, out);
-    }
-    let qualify = |t: Type| {
-        map_type(t, &mut |t| match t {
-            Type::Named(n)
-                if n.module.is_none() && n.chunk.is_none() && own.contains(n.name.as_str()) =>
-            {
-                let mut n = (**n).clone();
-                n.chunk = Some(chunk.clone());
-                n.args = n
-                    .args
-                    .into_iter()
-                    .map(|a| qualify_once(a, &own, &chunk))
-                    .collect();
-                Some(Type::Named(Arc::new(n)))
-            }
-            _ => None,
-        })
+    let chunk: Arc<str> = entry.unwrap_or_default().into();
+    let q = Qualifier {
+        own: types.own().map(|(n, _)| n.as_str()).collect(),
+        chunk,
+        types,
     };
     for (name, def) in types.own() {
         let def = match def.clone() {
@@ -226,28 +239,42 @@ fn qualify_exports(
                 description,
             } => TypeDef::Alias {
                 type_params,
-                ty: qualify(ty),
+                ty: q.apply(ty),
                 description,
             },
             d => d,
         };
-        out.insert_foreign(chunk.clone(), name.clone(), def);
+        out.insert_foreign(q.chunk.clone(), name.clone(), def);
     }
-    (exports.map(qualify), out)
+    (exports.map(|t| q.apply(t)), out)
 }
 
-/// Qualify the chunk's own names inside a generic argument.
-fn qualify_once(t: Type, own: &HashSet<&str>, chunk: &Arc<str>) -> Type {
-    map_type(t, &mut |t| match t {
-        Type::Named(n)
-            if n.module.is_none() && n.chunk.is_none() && own.contains(n.name.as_str()) =>
-        {
+/// Rewrites a chunk's type names into names that mean the same outside it.
+struct Qualifier<'t> {
+    own: HashSet<&'t str>,
+    chunk: Arc<str>,
+    types: &'t LocalTypes,
+}
+
+impl Qualifier<'_> {
+    fn apply(&self, t: Type) -> Type {
+        map_type(t, &mut |t| {
+            let Type::Named(n) = t else { return None };
+            if n.chunk.is_some() {
+                return None;
+            }
+            let chunk = match &n.module {
+                None if self.own.contains(n.name.as_str()) => self.chunk.clone(),
+                Some(alias) => self.types.alias(alias)?.clone(),
+                None => return None,
+            };
             let mut n = (**n).clone();
-            n.chunk = Some(chunk.clone());
+            n.chunk = Some(chunk);
+            n.module = None;
+            n.args = n.args.into_iter().map(|a| self.apply(a)).collect();
             Some(Type::Named(Arc::new(n)))
-        }
-        _ => None,
-    })
+        })
+    }
 }
 
 /// Names assigned without `local` anywhere in the chunk (`x = …`, `function x() end`).
