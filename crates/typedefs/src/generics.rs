@@ -20,6 +20,8 @@ const MAX_DEPTH: u8 = 8;
 /// The bindings of one call's type parameters, as they are found.
 pub struct Inference {
     params: Vec<TypeParam>,
+    /// The argument being unified is loose (see [`Candidate::loose`]).
+    loose: bool,
     covariant: Vec<Vec<Candidate>>,
     contravariant: Vec<Vec<Candidate>>,
 }
@@ -31,6 +33,9 @@ struct Candidate {
     /// Met inside a structure (`{T}`, a field, a callback): the shape of a container, which
     /// the bare values (`T`, `T | integer`) must fit.
     shape: bool,
+    /// From an argument whose type is only what the walk saw (a table built in code), not a
+    /// declaration.
+    loose: bool,
 }
 
 /// The solved bindings: each type parameter's type.
@@ -58,6 +63,7 @@ impl Inference {
         let n = f.type_params.len();
         Inference {
             params: f.type_params.clone(),
+            loose: false,
             covariant: vec![Vec::new(); n],
             contravariant: vec![Vec::new(); n],
         }
@@ -69,9 +75,12 @@ impl Inference {
     }
 
     /// Learn from an argument of type `arg` passed for a parameter of type `param` (`rel`
-    /// resolves named types).
-    pub fn argument(&mut self, rel: &Relation<'_>, param: &Type, arg: &Type) {
+    /// resolves named types). `loose`: the argument's type is only what the walk saw of a
+    /// table built in code (a local without annotation, a table literal), so it does not
+    /// constrain the other arguments.
+    pub fn argument(&mut self, rel: &Relation<'_>, param: &Type, arg: &Type, loose: bool) {
         if self.is_generic() {
+            self.loose = loose;
             self.unify(rel, param, arg, true, false, 0);
         }
     }
@@ -111,7 +120,12 @@ impl Inference {
                 } else {
                     &mut self.contravariant[i]
                 };
-                list.push(Candidate { ty: t, shape });
+                let loose = self.loose;
+                list.push(Candidate {
+                    ty: t,
+                    shape,
+                    loose,
+                });
             }
             return;
         }
@@ -201,7 +215,7 @@ impl Inference {
                 // takes anything.
                 let shapes: Vec<Type> = found
                     .iter()
-                    .filter(|c| c.shape && !built(&c.ty))
+                    .filter(|c| c.shape && !c.loose && !built(&c.ty))
                     .map(|c| c.ty.clone())
                     .collect();
                 let t = if found.is_empty() {

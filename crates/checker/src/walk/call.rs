@@ -232,7 +232,8 @@ impl Walker<'_> {
                     };
                     let t = self.expr_expecting(e, expected.as_ref());
                     if let (Some(p), Some(inf)) = (&param, &mut inference) {
-                        inf.argument(&self.rel(), p, &t);
+                        let loose = self.is_loose(e);
+                        inf.argument(&self.rel(), p, &t, loose);
                     }
                     types.push(t);
                 }
@@ -247,7 +248,7 @@ impl Walker<'_> {
             (args, &f, &mut inference)
         {
             if let (Some(p), Some(t)) = (param_type(f, colon, 0, recv), types.first()) {
-                inf.argument(&self.rel(), &p, t);
+                inf.argument(&self.rel(), &p, t, true);
             }
         }
         // A local table handed to a function may get fields the walk cannot see.
@@ -275,6 +276,20 @@ impl Walker<'_> {
         };
         self.check_call(callee, &f, &args, colon, recv, &solution, &violations);
         returns_of(&f, recv, &solution)
+    }
+}
+
+impl Walker<'_> {
+    /// Whether an argument's type is only what the walk saw of a table built in code: a table
+    /// literal, or a local without annotation.
+    fn is_loose(&self, e: &Expression) -> bool {
+        match e {
+            Expression::TableConstructor(_) => true,
+            Expression::Var(full_moon::ast::Var::Name(t)) => self
+                .lookup(ident(t))
+                .is_some_and(|id| !self.locals[id].annotated),
+            _ => false,
+        }
     }
 }
 
