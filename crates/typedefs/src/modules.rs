@@ -257,15 +257,7 @@ fn instantiate(def: TypeDef, args: &[Type]) -> TypeDef {
         _ => None,
     };
     match def {
-        TypeDef::Alias {
-            type_params,
-            ty,
-            description,
-        } => TypeDef::Alias {
-            type_params,
-            ty: map_type(ty, &mut subst),
-            description,
-        },
+        d @ TypeDef::Alias { .. } => d.map_alias(|ty| map_type(ty, &mut subst)),
         TypeDef::Interface(i) => {
             let mut i = Arc::unwrap_or_clone(i);
             for m in i.methods.values_mut() {

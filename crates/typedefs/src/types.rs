@@ -322,6 +322,24 @@ pub enum TypeDef {
     Interface(Arc<Interface>),
 }
 
+impl TypeDef {
+    /// The definition with an alias's type replaced by `f(type)` (interfaces unchanged).
+    pub fn map_alias(self, f: impl FnOnce(Type) -> Type) -> TypeDef {
+        match self {
+            TypeDef::Alias {
+                type_params,
+                ty,
+                description,
+            } => TypeDef::Alias {
+                type_params,
+                ty: f(ty),
+                description,
+            },
+            d => d,
+        }
+    }
+}
+
 /// An interface: an object with methods (first parameter `self`) and fields.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Interface {

@@ -77,34 +77,10 @@ impl Walker<'_> {
             | BinOp::DoubleSlash(_)
             | BinOp::Percent(_)
             | BinOp::Caret(_) => {
-                for (t, sp) in [(l, ls), (r, rs)] {
-                    if all_in(t, self, &["boolean", "nil", "function"]) {
-                        self.diag(
-                            Code::E0019,
-                            sp,
-                            format!(
-                                "cannot perform arithmetic on {}, expected number",
-                                t.widen()
-                            ),
-                        );
-                        return;
-                    }
-                }
+                self.bad_operand(l, r, ls, rs, "cannot perform arithmetic on", "number")
             }
             BinOp::TwoDots(_) => {
-                for (t, sp) in [(l, ls), (r, rs)] {
-                    if all_in(t, self, &["boolean", "nil", "function"]) {
-                        self.diag(
-                            Code::E0019,
-                            sp,
-                            format!(
-                                "cannot concatenate {}, expected string or number",
-                                t.widen()
-                            ),
-                        );
-                        return;
-                    }
-                }
+                self.bad_operand(l, r, ls, rs, "cannot concatenate", "string or number")
             }
             BinOp::LessThan(_)
             | BinOp::LessThanEqual(_)
@@ -141,6 +117,26 @@ impl Walker<'_> {
             }
             BinOp::TwoEqual(_) | BinOp::TildeEqual(_) => self.check_equality(op, l, r, whole),
             _ => {}
+        }
+    }
+
+    /// `E0019` for the first operand that is certainly a boolean, nil or function:
+    /// "{what} {type}, expected {expected}".
+    fn bad_operand(
+        &mut self,
+        l: &Type,
+        r: &Type,
+        ls: Range<u32>,
+        rs: Range<u32>,
+        what: &str,
+        expected: &str,
+    ) {
+        for (t, sp) in [(l, ls), (r, rs)] {
+            if all_in(t, self, &["boolean", "nil", "function"]) {
+                let msg = format!("{what} {}, expected {expected}", t.widen());
+                self.diag(Code::E0019, sp, msg);
+                return;
+            }
         }
     }
 

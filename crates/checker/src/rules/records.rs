@@ -33,68 +33,57 @@ impl Walker<'_> {
             _ => None,
         };
         let at = expr.map_or(sp.clone(), span);
-        let Some(r) = record else {
-            // An interface's declared field still checks the value.
-            if let Lookup::Found { ty, .. } =
-                self.env
-                    .modules
-                    .member(&recv, name, false, Some(&self.local_types))
-            {
-                if matches!(recv, Type::Named(_)) {
-                    let owner = recv.to_string();
-                    self.check_value(
-                        Site::Field {
-                            name,
-                            owner: &owner,
-                        },
-                        value,
-                        &ty,
-                        at,
-                        expr,
+        let (owner, field_type) = match record {
+            Some(r) => {
+                let owner = r.display();
+                if r.readonly {
+                    self.diag(
+                        Code::E0008,
+                        sp,
+                        format!("cannot assign to field `{name}` of readonly {owner}"),
                     );
+                    return;
+                }
+                if r.shape != Shape::Declared {
+                    return;
+                }
+                match r.field(name) {
+                    Some(f) => (owner, f.read_type()),
+                    None => return self.unknown_field_write(name, &r, sp),
                 }
             }
-            return;
+            // An interface's declared field still checks the value.
+            None => match self
+                .env
+                .modules
+                .member(&recv, name, false, Some(&self.local_types))
+            {
+                Lookup::Found { ty, .. } if matches!(recv, Type::Named(_)) => {
+                    (recv.to_string(), ty)
+                }
+                _ => return,
+            },
         };
+        let site = Site::Field {
+            name,
+            owner: &owner,
+        };
+        self.check_value(site, value, &field_type, at, expr);
+    }
+
+    /// `E0004` for writing field `name`, which the declared record `r` lacks.
+    fn unknown_field_write(&mut self, name: &str, r: &typedefs::Record, sp: Range<u32>) {
         let owner = r.display();
-        if r.readonly {
-            self.diag(
-                Code::E0008,
-                sp,
-                format!("cannot assign to field `{name}` of readonly {owner}"),
-            );
-            return;
+        let mut d = Diagnostic::new(
+            Code::E0004,
+            self.file,
+            sp,
+            format!("no field `{name}` in {owner}"),
+        );
+        if let Some(s) = typedefs::suggest(name, r.fields.iter().map(|f| &f.name)) {
+            d.message.push_str(&format!("; did you mean `{s}`?"));
+            d = d.with_help(format!("{owner} declares `{s}`"));
         }
-        if r.shape != Shape::Declared {
-            return;
-        }
-        match r.field(name) {
-            Some(f) => {
-                let ty = f.read_type();
-                self.check_value(
-                    Site::Field {
-                        name,
-                        owner: &owner,
-                    },
-                    value,
-                    &ty,
-                    at,
-                    expr,
-                );
-            }
-            None => {
-                let mut d = Diagnostic::new(
-                    Code::E0004,
-                    self.file,
-                    sp,
-                    format!("no field `{name}` in {owner}"),
-                );
-                if let Some(s) = typedefs::suggest(name, r.fields.iter().map(|f| &f.name)) {
-                    d.message.push_str(&format!("; did you mean `{s}`?"));
-                    d = d.with_help(format!("{owner} declares `{s}`"));
-                }
-                self.report(d);
-            }
-        }
+        self.report(d);
     }
 }

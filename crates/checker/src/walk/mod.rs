@@ -199,18 +199,7 @@ fn type_qualifiers(prep: &Prepared) -> HashSet<String> {
 
 /// A declared type as the chunk keeps it: a record alias is named after the declaration.
 fn named_decl(name: &str, def: TypeDef) -> TypeDef {
-    match def {
-        TypeDef::Alias {
-            type_params,
-            ty,
-            description,
-        } => TypeDef::Alias {
-            type_params,
-            ty: name_record(ty, name.to_owned()),
-            description,
-        },
-        d => d,
-    }
+    def.map_alias(|ty| name_record(ty, name.to_owned()))
 }
 
 /// The exports and the types an importer needs, with the chunk's own type names (and those it
@@ -232,18 +221,7 @@ fn qualify_exports(
         types,
     };
     for (name, def) in types.own() {
-        let def = match def.clone() {
-            TypeDef::Alias {
-                type_params,
-                ty,
-                description,
-            } => TypeDef::Alias {
-                type_params,
-                ty: q.apply(ty),
-                description,
-            },
-            d => d,
-        };
+        let def = def.clone().map_alias(|ty| q.apply(ty));
         out.insert_foreign(q.chunk.clone(), name.clone(), def);
     }
     (exports.map(|t| q.apply(t)), out)

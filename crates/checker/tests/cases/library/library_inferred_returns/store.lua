@@ -2,11 +2,11 @@
 local M = {}
 
 function M.get_db()
-    local db, err = sql.get("app:db")
-    if err then
-        error(err)
+    local handle, e = sql.get("app:store")
+    if e ~= nil then
+        error("store unavailable: " .. tostring(e))
     end
-    return db
+    return handle
 end
 
 function M.label(n: integer)
