@@ -285,19 +285,28 @@ fn built(t: &Type) -> bool {
 
 /// Whether `t` mentions a type parameter anywhere.
 pub fn mentions_params(t: &Type) -> bool {
+    mentions(t, &|t| matches!(t, Type::Param(_)))
+}
+
+/// Whether a part of `t` (itself included) is one `leaf` accepts; reads `t` without rebuilding
+/// it (cheaper than a `map_type` that changes nothing).
+pub fn mentions(t: &Type, leaf: &impl Fn(&Type) -> bool) -> bool {
+    let go = |t: &Type| mentions(t, leaf);
+    if leaf(t) {
+        return true;
+    }
     match t {
-        Type::Param(_) => true,
-        Type::Optional(t) | Type::Array(t) => mentions_params(t),
-        Type::Map(k, v) => mentions_params(k) || mentions_params(v),
-        Type::Union(ts) | Type::Intersection(ts) => ts.iter().any(mentions_params),
-        Type::Record(r) => r.fields.iter().any(|f| mentions_params(&f.ty)),
+        Type::Optional(t) | Type::Array(t) => go(t),
+        Type::Map(k, v) => go(k) || go(v),
+        Type::Union(ts) | Type::Intersection(ts) => ts.iter().any(go),
+        Type::Record(r) => r.fields.iter().any(|f| go(&f.ty)),
         Type::Function(f) => {
-            f.params.iter().any(|p| mentions_params(&p.ty))
-                || f.returns.iter().any(mentions_params)
-                || f.variadic.as_ref().is_some_and(mentions_params)
-                || f.returns_variadic.as_ref().is_some_and(mentions_params)
+            f.params.iter().any(|p| go(&p.ty))
+                || f.returns.iter().any(go)
+                || f.variadic.as_ref().is_some_and(go)
+                || f.returns_variadic.as_ref().is_some_and(go)
         }
-        Type::Named(n) => n.args.iter().any(mentions_params),
+        Type::Named(n) => n.args.iter().any(go),
         _ => false,
     }
 }

@@ -302,26 +302,39 @@ fn param_type(f: &FunctionType, colon: bool, i: usize, recv: &Type) -> Option<Ty
     Some(self_is(t, recv))
 }
 
-/// `t` with `self` replaced by the receiver's type.
+/// `t` with `self` replaced by the receiver's type. A function type inside `t` keeps its own
+/// `self` (a method of a returned table has its own receiver).
 pub(crate) fn self_is(t: Type, recv: &Type) -> Type {
-    map_type(t, &mut |t| {
-        matches!(t, Type::SelfType).then(|| recv.clone())
+    if !has_self(&t) {
+        return t;
+    }
+    map_type(t, &mut |t| match t {
+        Type::SelfType => Some(recv.clone()),
+        Type::Function(_) => Some(t.clone()),
+        _ => None,
     })
 }
 
+/// Whether `t` mentions `self` outside the function types it contains.
+fn has_self(t: &Type) -> bool {
+    match t {
+        Type::SelfType => true,
+        Type::Optional(t) | Type::Array(t) => has_self(t),
+        Type::Map(k, v) => has_self(k) || has_self(v),
+        Type::Union(ts) | Type::Intersection(ts) => ts.iter().any(has_self),
+        Type::Record(r) => r.fields.iter().any(|f| has_self(&f.ty)),
+        Type::Named(n) => n.args.iter().any(has_self),
+        _ => false,
+    }
+}
+
 /// The result values of calling `f` on receiver `recv`: `self` in the returns is the receiver,
-/// type parameters their bindings.
+/// `f`'s type parameters their bindings. Types that mention neither are shared, not rebuilt.
 fn returns_of(f: &Arc<FunctionType>, recv: &Type, solution: &Solution) -> Vec<Type> {
-    let mut out: Vec<Type> = f
-        .returns
-        .iter()
-        .map(|t| {
-            let t = solution.apply(&self_is(t.clone(), recv));
-            map_type(t, &mut |t| matches!(t, Type::Param(_)).then_some(Type::Any))
-        })
-        .collect();
+    let value = |t: &Type| solution.apply(&self_is(t.clone(), recv));
+    let mut out: Vec<Type> = f.returns.iter().map(value).collect();
     if let Some(v) = &f.returns_variadic {
-        out.push(solution.apply(v));
+        out.push(value(v));
     } else if out.is_empty() {
         out.push(Type::Any);
     }

@@ -236,6 +236,13 @@ struct Qualifier<'t> {
 
 impl Qualifier<'_> {
     fn apply(&self, t: Type) -> Type {
+        let local_name = |t: &Type| {
+            matches!(t, Type::Named(n) if n.chunk.is_none()
+                && (n.module.is_some() || self.own.contains(n.name.as_str())))
+        };
+        if !typedefs::generics::mentions(&t, &local_name) {
+            return t;
+        }
         map_type(t, &mut |t| {
             let Type::Named(n) = t else { return None };
             if n.chunk.is_some() {
