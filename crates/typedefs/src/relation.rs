@@ -161,6 +161,14 @@ pub struct Relation<'a> {
 /// Deepest nesting the relation follows; deeper parts are accepted (recursive types).
 const MAX_DEPTH: u8 = 10;
 
+/// Most pairs of types one question may compare (recursive unions branch at every level);
+/// past it the rest is accepted, so a relation always ends quickly.
+const MAX_STEPS: u32 = 20_000;
+
+thread_local! {
+    static STEPS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
 impl<'a> Relation<'a> {
     /// A relation in the default, gradual mode.
     pub fn new(set: &'a ModuleSet, local: Option<&'a LocalTypes>) -> Self {
@@ -173,7 +181,19 @@ impl<'a> Relation<'a> {
 
     /// Whether a value of type `src` may be used where `dst` is expected; if not, why.
     pub fn relate(&self, src: &Type, dst: &Type) -> Result<(), Mismatch> {
-        self.rel(src, dst, 0)
+        let outer = STEPS.with(|s| s.replace(0));
+        let r = self.rel(src, dst, 0);
+        STEPS.with(|s| s.set(outer));
+        r
+    }
+
+    /// Count one comparison; `false` once the question has used its budget.
+    fn step(&self) -> bool {
+        STEPS.with(|s| {
+            let n = s.get().saturating_add(1);
+            s.set(n);
+            n <= MAX_STEPS
+        })
     }
 
     /// `true` when `src` fits `dst`.
@@ -194,7 +214,7 @@ impl<'a> Relation<'a> {
     }
 
     fn rel(&self, src: &Type, dst: &Type, depth: u8) -> Rel {
-        if depth > MAX_DEPTH || src == dst {
+        if depth > MAX_DEPTH || src == dst || !self.step() {
             return Ok(());
         }
         let go = |s: &Type, d: &Type| self.rel(s, d, depth + 1);

@@ -216,3 +216,28 @@ fn joins_subsume_and_merge_built_records() {
     let j = typedefs::join([ty("\"x\""), ty("string")]);
     assert_eq!(j.to_string(), "string");
 }
+
+#[test]
+fn recursive_unions_end_quickly() {
+    let mut local = LocalTypes::new();
+    let json = ty("string | number | boolean | {Json} | {[string]: Json}");
+    local.insert(
+        "Json".into(),
+        TypeDef::Alias {
+            type_params: Vec::new(),
+            ty: json,
+            description: None,
+        },
+    );
+    let rel = Relation::new(ModuleSet::bundled(), Some(&local));
+    let mut deep = String::from("boolean");
+    for _ in 0..12 {
+        deep = format!("{{[string]: {{{deep}}}}}");
+    }
+    // Without the relation's step budget these branch at every level of nesting.
+    assert!(rel.relate(&ty(&deep), &ty("Json")).is_ok());
+    assert!(rel
+        .relate(&ty("{a: {b: {c: {d: string}}}}"), &ty("Json"))
+        .is_ok());
+    assert!(rel.relate(&ty("(x: string) -> ()"), &ty("Json")).is_err());
+}
