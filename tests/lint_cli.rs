@@ -48,7 +48,7 @@ fn json_has_the_real_shape() {
     for k in ["file", "end_line", "end_column"] {
         assert!(d.get(k).is_some(), "our field {k} missing: {d}");
     }
-    assert_eq!(v["total_entries"], 15);
+    assert_eq!(v["total_entries"], 16);
 }
 
 #[test]
@@ -96,10 +96,10 @@ fn namespace_code_and_limit_filters() {
     codes.sort();
     codes.dedup();
     assert_eq!(codes, ["E0003", "E0004", "E0022"]);
-    assert_eq!(two["error_count"], 6);
+    assert_eq!(two["error_count"], 8);
     let (_, limited) = json(&["lint", "examples/broken", "--json", "--limit", "3"]);
     assert_eq!(limited["diagnostics"].as_array().map(Vec::len), Some(3));
-    assert_eq!(limited["error_count"], 35, "counts cover every diagnostic");
+    assert_eq!(limited["error_count"], 41, "counts cover every diagnostic");
     let (code, _, err) = wippy(&["lint", "examples/broken", "--code", "E9999"]);
     assert_eq!(code, 2);
     assert!(err.contains("--code: unknown code `E9999`"), "{err}");
@@ -124,7 +124,7 @@ fn summary_groups_by_namespace_and_code() {
         "{out}"
     );
     assert!(
-        out.contains("\nBy error code:\n\n  E0000    [error  ]    6 occurrences\n"),
+        out.contains("\nBy error code:\n\n  E0000    [error  ]    8 occurrences\n"),
         "{out}"
     );
     assert!(
@@ -133,7 +133,7 @@ fn summary_groups_by_namespace_and_code() {
     );
     assert!(
         out.trim_end()
-            .ends_with("Checked 15 entries: 35 errors, 1 warnings, 0 hints"),
+            .ends_with("Checked 16 entries: 41 errors, 1 warnings, 0 hints"),
         "{out}"
     );
     let (_, stats, _) = wippy(&["lint", "examples/broken", "--statistics"]);

@@ -11,7 +11,8 @@ use project::env::Environment;
 use project::{Entry, Files, Project};
 use rayon::prelude::*;
 use syntax::{parse_chunk, PARSE_STACK};
-use typedefs::{ModuleSet, Type};
+use typedefs::manifest::map_type;
+use typedefs::{LocalTypes, Mode, ModuleSet, Type};
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
@@ -62,6 +63,10 @@ struct LibInfo {
     exports: Option<Type>,
     /// `_G` writes of the library and of everything it imports.
     globals: Vec<String>,
+    /// The types its exports name: its own declarations and its imports' (by entry id).
+    types: LocalTypes,
+    /// Its entry id (what its types are qualified with).
+    id: Option<Arc<str>>,
 }
 
 struct Chunk {
@@ -135,6 +140,8 @@ pub fn check_loose(files: &Files, file: usize, modules: &ModuleSet) -> FocusedRe
         twin_libs: HashMap::new(),
         index: true,
         strict: false,
+        types: LocalTypes::new(),
+        mode: Mode::GRADUAL,
     };
     let mut chunk = in_pool(|| check_chunk(files, file, &env));
     let mut diagnostics = vec![Diagnostic::new(
@@ -446,6 +453,7 @@ fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
             let ChunkResult {
                 mut diagnostics,
                 exports,
+                types,
                 g_writes,
                 index,
             } = walk_chunk(ast, &parsed.prepared, env, file);
@@ -461,6 +469,8 @@ fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
                 lib: LibInfo {
                     exports,
                     globals: g_writes,
+                    types,
+                    id: env.entry_id.as_deref().map(Arc::from),
                 },
                 lines,
                 parse_failed: false,
@@ -488,6 +498,7 @@ fn entry_env<'a>(
     let kind = ChunkKind::of_entry_kind(&e.kind);
     let mut imports = HashMap::new();
     let mut import_globals = HashSet::new();
+    let mut types = LocalTypes::new();
     let mut lenient = false;
     for import in &e.imports {
         if let Some(module) = import.module() {
@@ -498,19 +509,31 @@ fn entry_env<'a>(
         match import.entry.and_then(|t| libs.get(&t)) {
             Some(lib) => {
                 // Another project's copy of a dependency may differ from the version this
-                // project really uses: its `_G` writes are a lower bound.
+                // project really uses: its `_G` writes are a lower bound, its exports loose.
                 lenient |= import.cross_scope;
                 let exports = match &lib.exports {
                     Some(Type::Record(r)) => {
                         let mut r = (**r).clone();
-                        r.open |= import.cross_scope;
+                        if import.cross_scope {
+                            r.shape = typedefs::Shape::Open;
+                        }
                         r.name = Some(format!("`{}` ({})", import.alias, import.target.value));
                         Some(Type::Record(Arc::new(r)))
                     }
                     other => other.clone(),
                 };
+                let exports = match exports {
+                    Some(t) if import.cross_scope => Some(loosen(t)),
+                    e => e,
+                };
                 imports.insert(import.alias.clone(), exports);
                 import_globals.extend(lib.globals.iter().cloned());
+                for ((chunk, name), def) in lib.types.foreign() {
+                    types.insert_foreign(chunk.clone(), name.clone(), def.clone());
+                }
+                if let Some(t) = import.entry {
+                    types.insert_alias(import.alias.clone(), libs_id(t, libs));
+                }
             }
             None => {
                 imports.insert(import.alias.clone(), None);
@@ -530,7 +553,34 @@ fn entry_env<'a>(
         twin_libs: HashMap::new(),
         index: false,
         strict: false,
+        types,
+        mode: Mode::GRADUAL,
     }
+}
+
+/// The entry id a library's types are qualified with.
+fn libs_id(entry: usize, libs: &HashMap<usize, LibInfo>) -> Arc<str> {
+    libs.get(&entry)
+        .and_then(|l| l.id.clone())
+        .unwrap_or_else(|| Arc::from(""))
+}
+
+/// The exports of another project's copy of a library, with every function accepting any
+/// arguments (its version may differ from the one this project uses); returns stay for the
+/// editor.
+fn loosen(t: Type) -> Type {
+    map_type(t, &mut |t| match t {
+        Type::Function(f) => {
+            let mut f = (**f).clone();
+            for p in &mut f.params {
+                p.ty = Type::Any.optional();
+            }
+            f.variadic = Some(Type::Any);
+            f.type_params.clear();
+            Some(Type::Function(Arc::new(f)))
+        }
+        _ => None,
+    })
 }
 
 fn twin_env<'a>(
@@ -552,6 +602,8 @@ fn twin_env<'a>(
         twin_libs,
         index: false,
         strict: false,
+        types: LocalTypes::new(),
+        mode: Mode::GRADUAL,
     }
 }
 

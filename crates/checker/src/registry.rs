@@ -5,8 +5,8 @@
 //!
 //! Codes follow `wippy lint` where the meaning matches (wippy-facts §4.1, go-lua
 //! `types/diag/types.go`): `P0001` parse error, `E0000` type mismatch, `E0001` undefined,
-//! `E0003` wrong arity, `E0004` no field, `E0022` no method, `W0004` unused variable, `W0006`
-//! unused import. Codes of our own: `Y00xx` for entry definitions, `D0001` for determinism in
+//! `E0003` wrong arity, `E0004` no field, `E0008` readonly, `E0019` invalid operand, `E0022` no
+//! method, `W0004` unused variable, `W0006` unused import. Codes of our own: `Y00xx` for entry definitions, `D0001` for determinism in
 //! workflows, `S0001` for the Wraith handler sandbox, `L0001` for code the bundled Luau runtime
 //! cannot run, `H0001` for editor hints, `H0002` for suppressions that suppress nothing,
 //! `C0001` for the lint configuration.
@@ -62,13 +62,17 @@ codes! {
     P0001: Error, "syntax", "parse error",
         "The chunk is not valid Wippy Lua (Lua 5.3 syntax with Wippy's type annotations; Luau for twin handlers). Nothing else in it is checked until it parses.";
     E0000: Error, "types", "type mismatch",
-        "A value's type does not fit where it is used: an argument of the wrong type, a returned value that contradicts the declared return type, an assignment to an annotated local.";
+        "A value's type does not fit where it is used: an argument of the wrong type (a `number` where an `integer` is required: in Lua 5.3 `/` and `^` give floats), a returned value that contradicts the declared return type, an assignment to an annotated local or a declared field, a table literal missing a required field of the declared record. The message says which field, parameter or union member is at fault.";
     E0001: Error, "globals", "undefined name or module",
         "A global that no environment list, import or assignment defines, or a require() of a module the entry does not list in `modules:`/`imports:`.";
     E0003: Error, "calls", "wrong number of arguments",
         "A call passes fewer arguments than the function requires or more than it accepts (optional and variadic parameters honoured).";
     E0004: Error, "members", "no such field",
-        "The receiver's type is fully known and has no member of that name (a module function, a record field, an interface field).";
+        "The receiver's type is fully known and has no member of that name (a module function, a field of a declared or manifest record, an interface field), read or written; or a table literal passed where a record is declared has a field the record lacks, close to one it expects (a typo).";
+    E0008: Error, "records", "readonly violation",
+        "A field of a `readonly {…}` record is assigned. Build a new table instead, or drop `readonly` from the declaration.";
+    E0019: Error, "operators", "invalid operand",
+        "An operator is applied to a value that is certainly of the wrong kind: arithmetic or unary minus on a boolean, nil or function, concatenation of a boolean, nil or function, `<`/`>` between a number and a string, `#` of a number or boolean, or `==`/`~=` between values that can never be equal (an `integer` field compared with a string literal).";
     E0022: Error, "members", "no such method",
         "A method call `x:m()` on an object whose type has no method `m`.";
     W0004: Warning, "unused", "unused local variable",

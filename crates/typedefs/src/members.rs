@@ -144,16 +144,14 @@ impl ModuleSet {
             }
             Type::Record(r) => match r.field(name) {
                 Some(f) => Lookup::Found {
-                    ty: if f.optional {
-                        f.ty.clone().optional()
-                    } else {
-                        f.ty.clone()
-                    },
+                    ty: f.read_type(),
                     description: f.description.clone(),
                 },
-                None if r.open => Lookup::Unknown,
+                // Methods of a record's values usually come from a metatable (`setmetatable(t,
+                // mt)` with `mt.__index = methods`), which a record type does not describe.
+                None if !r.closed() || colon => Lookup::Unknown,
                 None => Lookup::Missing {
-                    owner: r.name.clone().unwrap_or_else(|| recv.to_string()),
+                    owner: r.display(),
                     is_object: false,
                     suggestion: suggest(name, r.fields.iter().map(|f| &f.name)),
                 },
@@ -375,17 +373,24 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a String>)
         .map(|(_, c)| c.clone())
 }
 
+/// Edit distance with adjacent transpositions counting as one edit (optimal string
+/// alignment): `emial` is one edit from `email`.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
+    let mut rows: Vec<Vec<usize>> = vec![(0..=b.len()).collect()];
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (rows[i - 1][j - 1] + cost)
+                .min(rows[i - 1][j] + 1)
+                .min(cur[j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cur[j] = cur[j].min(rows[i - 2][j - 2] + 1);
+            }
         }
-        prev = cur;
+        rows.push(cur);
     }
-    prev[b.len()]
+    rows[a.len()][b.len()]
 }

@@ -30,8 +30,75 @@ pub struct Global {
     pub module: String,
 }
 
-/// Named types declared in Lua code (`type Point = {…}`), resolved before manifests.
-pub type LocalTypes = BTreeMap<String, TypeDef>;
+/// Named types declared in Lua code: the chunk's own (`type Point = {…}`, resolved before
+/// manifests for a bare name) and those of the libraries it imports, by the entry id of the
+/// chunk that declared them (a library's signatures name them so, see [`NamedRef::chunk`];
+/// code names them `alias.Point`).
+#[derive(Clone, Debug, Default)]
+pub struct LocalTypes {
+    own: BTreeMap<String, TypeDef>,
+    foreign: BTreeMap<(Arc<str>, String), TypeDef>,
+    aliases: BTreeMap<String, Arc<str>>,
+}
+
+impl LocalTypes {
+    /// No types.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Declare a type of the chunk itself (a later declaration of the same name wins).
+    pub fn insert(&mut self, name: String, def: TypeDef) {
+        self.own.insert(name, def);
+    }
+
+    /// The chunk's own type `name`.
+    pub fn get(&self, name: &str) -> Option<&TypeDef> {
+        self.own.get(name)
+    }
+
+    /// Whether the chunk declares a type `name`.
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.own.contains_key(name)
+    }
+
+    /// The chunk's own types by name.
+    pub fn own(&self) -> impl Iterator<Item = (&String, &TypeDef)> {
+        self.own.iter()
+    }
+
+    /// Types of other chunks: ((declaring entry id, name), definition).
+    pub fn foreign(&self) -> impl Iterator<Item = (&(Arc<str>, String), &TypeDef)> {
+        self.foreign.iter()
+    }
+
+    /// Add a type declared by the chunk of entry `chunk` (an imported library).
+    pub fn insert_foreign(&mut self, chunk: Arc<str>, name: String, def: TypeDef) {
+        self.foreign.insert((chunk, name), def);
+    }
+
+    /// Let `alias.Name` in annotations name the types of the library `chunk` (an `imports:`
+    /// alias).
+    pub fn insert_alias(&mut self, alias: String, chunk: Arc<str>) {
+        self.aliases.insert(alias, chunk);
+    }
+
+    /// The entry id of the library imported as `alias`, if it declares types.
+    pub fn alias(&self, alias: &str) -> Option<&Arc<str>> {
+        self.aliases.get(alias)
+    }
+
+    fn lookup(&self, n: &NamedRef) -> Option<&TypeDef> {
+        match (&n.chunk, &n.module) {
+            (Some(c), _) => self.foreign.get(&(c.clone(), n.name.clone())),
+            (None, None) => self.own.get(&n.name),
+            (None, Some(alias)) => {
+                let c = self.aliases.get(alias)?;
+                self.foreign.get(&(c.clone(), n.name.clone()))
+            }
+        }
+    }
+}
 
 impl ModuleSet {
     /// The bundled manifests (parsed once per process). A bundled manifest that fails to load is
@@ -167,10 +234,17 @@ impl ModuleSet {
 
     /// Resolve a named type reference: local (code-declared) types first for unqualified names,
     /// then the manifests. Generic arguments are substituted into the definition.
+    ///
+    /// A name qualified with a chunk ([`NamedRef::chunk`]) is that library's type; `m.Name` is
+    /// manifest `m`'s, else the type of the library imported as `m`.
     pub fn resolve(&self, n: &NamedRef, local: Option<&LocalTypes>) -> Option<TypeDef> {
-        let def = match &n.module {
-            None => local.and_then(|l| l.get(&n.name)).cloned()?,
-            Some(m) => self.get(m)?.types.get(&n.name).cloned()?,
+        let manifest = match (&n.chunk, &n.module) {
+            (None, Some(m)) => self.get(m).and_then(|m| m.types.get(&n.name)),
+            _ => None,
+        };
+        let def = match manifest {
+            Some(d) => d.clone(),
+            None => local?.lookup(n)?.clone(),
         };
         Some(instantiate(def, &n.args))
     }
@@ -193,15 +267,7 @@ fn instantiate(def: TypeDef, args: &[Type]) -> TypeDef {
         _ => None,
     };
     match def {
-        TypeDef::Alias {
-            type_params,
-            ty,
-            description,
-        } => TypeDef::Alias {
-            type_params,
-            ty: map_type(ty, &mut subst),
-            description,
-        },
+        d @ TypeDef::Alias { .. } => d.map_alias(|ty| map_type(ty, &mut subst)),
         TypeDef::Interface(i) => {
             let mut i = Arc::unwrap_or_clone(i);
             for m in i.methods.values_mut() {

@@ -23,7 +23,7 @@ pub fn method_check(e: &Entry, exports: Option<&Type>, parse_failed: bool) -> Ve
         return Vec::new();
     }
     let msg = match exports {
-        Some(Type::Record(r)) if !r.open && r.field(&method.value).is_none() => {
+        Some(Type::Record(r)) if r.closed() && r.field(&method.value).is_none() => {
             let names: Vec<String> = r.fields.iter().map(|f| f.name.clone()).collect();
             let mut m = format!(
                 "method `{}` is not exported by the source of `{}`",
