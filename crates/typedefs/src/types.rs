@@ -181,6 +181,9 @@ pub struct FunctionType {
     pub returns: Vec<Type>,
     /// Type of extra return values (`...T`), or `Some(Any)` when the returns are unspecified.
     pub returns_variadic: Option<Type>,
+    /// The returns were inferred from the body of an unannotated function (joined over its
+    /// `return`s), not declared: a nil among them comes from code, not from a contract.
+    pub returns_inferred: bool,
 }
 
 impl FunctionType {
@@ -205,6 +208,21 @@ impl FunctionType {
             Some(params.len())
         };
         (min, max)
+    }
+
+    /// The position of the error of a `(value…, error?)` pair among the returns: the last
+    /// return is `error?` (or, for returns inferred from code, `string?`: `return nil, "…"`)
+    /// after at least one value. By Wippy's convention (the manifests' `(T, error?)`
+    /// returns, go-lua's error-return policy) the values before it are nil when it is set.
+    pub fn error_slot(&self) -> Option<usize> {
+        let (last, values) = self.returns.split_last()?;
+        let is_error = match last {
+            Type::Optional(e) => {
+                matches!(**e, Type::Error) || (self.returns_inferred && **e == Type::String)
+            }
+            _ => false,
+        };
+        (is_error && !values.is_empty()).then_some(values.len())
     }
 
     /// The parameters an argument list lines up with (without the first when `skip_first`).

@@ -12,6 +12,8 @@ use typedefs::generics::{Inference, Solution};
 use typedefs::manifest::map_type;
 use typedefs::{FunctionType, Literal, Lookup, Type};
 
+use super::flow::{Origin, OriginKind};
+use super::narrow::origin;
 use super::{ident, span, Walker};
 use crate::registry::Code;
 
@@ -23,6 +25,11 @@ pub(crate) struct Cur {
     pub(crate) path: String,
     /// It is an interface method reached with `.`: (owner, receiver type).
     pub(crate) dot_method: Option<(String, Type)>,
+    /// Where a nil (or `any`) in it came from.
+    pub(crate) origin: Option<Arc<Origin>>,
+    /// The field path of a local it is (`cfg.cache`: the local and `cache`), while the chain
+    /// is only names and dots.
+    pub(crate) key: Option<(usize, String)>,
 }
 
 impl Cur {
@@ -32,7 +39,14 @@ impl Cur {
             ty,
             path: path.into(),
             dot_method: None,
+            origin: None,
+            key: None,
         }
+    }
+
+    fn with_origin(mut self, origin: Option<Arc<Origin>>) -> Cur {
+        self.origin = origin;
+        self
     }
 }
 
@@ -44,6 +58,8 @@ pub(crate) struct Args<'e> {
     pub(crate) exprs: Vec<&'e Expression>,
     /// The last argument may give several values (a call or `...`).
     pub(crate) last_multi: bool,
+    /// Where each argument's value came from.
+    pub(crate) origins: Vec<Option<Arc<Origin>>>,
     /// Byte range of the argument list.
     pub(crate) span: std::ops::Range<u32>,
 }
@@ -88,9 +104,15 @@ impl Walker<'_> {
                         }
                     }
                 }
-                Cur::new(self.read_name(name, span(t)), name)
+                let ty = self.read_name(name, span(t));
+                let mut cur = Cur::new(ty, name).with_origin(self.last_origin.take());
+                cur.key = self.lookup(name).map(|id| (id, String::new()));
+                cur
             }
-            Prefix::Expression(e) => Cur::new(self.expr(e), "(…)"),
+            Prefix::Expression(e) => {
+                let ty = self.expr(e);
+                Cur::new(ty, "(…)").with_origin(self.last_origin.take())
+            }
             _ => Cur::new(Type::Any, "?"),
         };
         self.continue_chain(cur, suffixes)
@@ -98,26 +120,32 @@ impl Walker<'_> {
 
     fn continue_chain(&mut self, mut cur: Cur, suffixes: &[&Suffix]) -> Vec<Type> {
         let mut values = vec![cur.ty.clone()];
+        let mut origin_out = cur.origin.clone();
         for s in suffixes {
             match s {
                 Suffix::Index(Index::Dot { name, .. }) => {
+                    cur = self.nil_receiver(cur, span(name), Code::E0023);
                     cur = self.member(cur, ident(name).to_owned(), span(name));
                 }
                 Suffix::Index(Index::Brackets { expression, .. }) => {
+                    cur = self.nil_receiver(cur, span(expression), Code::E0023);
                     let key = self.expr(expression);
                     cur = match key {
                         Type::Literal(Literal::String(s)) if is_identifier(&s) => {
                             self.member(cur, s, span(expression))
                         }
-                        _ => Cur::new(element_type(&cur.ty), format!("{}[…]", cur.path)),
+                        _ => self.element(&cur),
                     };
                 }
                 Suffix::Call(Call::AnonymousCall(args)) => {
+                    cur = self.nil_receiver(cur, span(args), Code::E0021);
                     values = self.call_value(&cur, args, false, &Type::Any);
                     let ty = values.first().cloned().unwrap_or(Type::Nil);
-                    cur = Cur::new(ty, format!("{}(…)", cur.path));
+                    cur = Cur::new(ty, format!("{}(…)", cur.path))
+                        .with_origin(self.last_call_origin.take());
                 }
                 Suffix::Call(Call::MethodCall(mc)) => {
+                    cur = self.nil_receiver(cur, span(mc.name()), Code::E0021);
                     let name = ident(mc.name()).to_owned();
                     let recv = cur.ty.clone();
                     self.record_member(span(mc.name()), &recv, true);
@@ -126,7 +154,11 @@ impl Walker<'_> {
                             .modules
                             .member(&recv, &name, true, Some(&self.local_types));
                     let path = format!("{}:{name}", cur.path);
-                    let callee = match lookup {
+                    let union = self.union_member(&cur, &name, true, span(mc.name()));
+                    let callee = match (union, lookup) {
+                        (Some(Some(ty)), _) => Cur::new(ty, path),
+                        (Some(None), _) => Cur::new(Type::Any, path),
+                        (None, lookup) => match lookup {
                         Lookup::Method { func, .. } => Cur::new(Type::Function(func), path),
                         Lookup::Found { ty, .. } => Cur::new(ty, path),
                         Lookup::Missing {
@@ -150,10 +182,12 @@ impl Walker<'_> {
                             Cur::new(Type::Any, path)
                         }
                         Lookup::Unknown => Cur::new(Type::Any, path),
+                        },
                     };
                     values = self.call_value(&callee, mc.args(), true, &recv);
                     let ty = values.first().cloned().unwrap_or(Type::Nil);
-                    cur = Cur::new(ty, format!("{}(…)", callee.path));
+                    cur = Cur::new(ty, format!("{}(…)", callee.path))
+                        .with_origin(self.last_call_origin.take());
                 }
                 _ => {
                     values = vec![Type::Any];
@@ -163,24 +197,80 @@ impl Walker<'_> {
             if !matches!(s, Suffix::Call(_)) {
                 values = vec![cur.ty.clone()];
             }
+            origin_out = cur.origin.clone();
         }
+        self.last_origin = origin_out;
         values
+    }
+
+    /// `cur[…]` with a key that is not a field name: the element of an array or a map (which
+    /// may be nil in strict mode, as go-lua reads it).
+    fn element(&mut self, cur: &Cur) -> Cur {
+        let t = element_type(&cur.ty);
+        let path = format!("{}[…]", cur.path);
+        let strict = self.env.mode.nil_strict && !matches!(t, Type::Any | Type::Unknown);
+        if strict && matches!(cur.ty, Type::Array(_) | Type::Map(..)) {
+            let why = format!("an element read from `{}` may be absent", cur.path);
+            return Cur::new(t.optional(), path)
+                .with_origin(Some(origin(why, OriginKind::Element)));
+        }
+        let o = cur.origin.clone().filter(|_| matches!(t, Type::Any));
+        Cur::new(t, path).with_origin(o)
     }
 
     /// `cur.name`.
     fn member(&mut self, cur: Cur, name: String, sp: std::ops::Range<u32>) -> Cur {
         self.record_member(sp.clone(), &cur.ty, false);
         let path = format!("{}.{name}", cur.path);
-        match self
+        let key = cur.key.as_ref().map(|(id, p)| {
+            let p = if p.is_empty() {
+                name.clone()
+            } else {
+                format!("{p}.{name}")
+            };
+            (*id, p)
+        });
+        let narrowed = key
+            .as_ref()
+            .and_then(|(id, p)| self.flow.paths.get(&(*id, p.as_str().into())).cloned());
+        let found = self.lookup_member(&cur, &name, sp.clone());
+        let mut out = match (narrowed, found) {
+            (Some(v), Some(_) | None) => Cur::new(v.ty, path).with_origin(v.origin),
+            (None, Some(c)) => c,
+            (None, None) => return Cur::new(Type::Any, path),
+        };
+        out.key = key;
+        out
+    }
+
+    /// The member `name` of `cur`, reported when missing (`None` then).
+    fn lookup_member(&mut self, cur: &Cur, name: &str, sp: std::ops::Range<u32>) -> Option<Cur> {
+        let name = name.to_owned();
+        let path = format!("{}.{name}", cur.path);
+        if let Some(c) = self.union_member(cur, &name, false, sp.clone()) {
+            return c.map(|ty| Cur::new(ty, path));
+        }
+        Some(match self
             .env
             .modules
             .member(&cur.ty, &name, false, Some(&self.local_types))
         {
-            Lookup::Found { ty, .. } => Cur::new(ty, path),
+            Lookup::Found { ty, .. } => {
+                let o = if ty.is_optional() {
+                    Some(origin(format!("`{path}` is optional"), OriginKind::Declared))
+                } else if matches!(ty, Type::Any) {
+                    cur.origin.clone()
+                } else {
+                    None
+                };
+                Cur::new(ty, path).with_origin(o)
+            }
             Lookup::Method { func, owner, .. } => Cur {
                 ty: Type::Function(func),
                 path,
-                dot_method: Some((owner, cur.ty)),
+                dot_method: Some((owner, cur.ty.clone())),
+                origin: None,
+                key: None,
             },
             Lookup::Missing {
                 owner, suggestion, ..
@@ -191,10 +281,13 @@ impl Walker<'_> {
                 }
                 let key = (cur.path.clone(), name.clone());
                 self.missing_member(Code::E0004, sp, message, suggestion, key);
-                Cur::new(Type::Any, path)
+                return None;
             }
-            Lookup::Unknown => Cur::new(Type::Any, path),
-        }
+            Lookup::Unknown => {
+                let o = cur.origin.clone().filter(|_| matches!(cur.ty, Type::Any));
+                Cur::new(Type::Any, path).with_origin(o)
+            }
+        })
     }
 
     /// Call `callee` with `args`; `colon` when written `recv:m(…)`. Returns all result values.
@@ -217,6 +310,7 @@ impl Walker<'_> {
         // `type(x.m)` tests for a member's presence.
         let probe = callee.path == "type";
         self.probing += u32::from(probe);
+        let mut origins = Vec::new();
         let types: Vec<Type> = match args {
             FunctionArgs::Parentheses { .. } => {
                 let mut types = Vec::with_capacity(exprs.len());
@@ -231,6 +325,7 @@ impl Walker<'_> {
                         _ => param.clone(),
                     };
                     let t = self.expr_expecting(e, expected.as_ref());
+                    origins.push(self.last_origin.take());
                     if let (Some(p), Some(inf)) = (&param, &mut inference) {
                         let loose = self.is_loose(e);
                         inf.argument(&self.rel(), p, &t, loose);
@@ -260,6 +355,8 @@ impl Walker<'_> {
             }
         }
         let Some(f) = f else {
+            self.last_pair = None;
+            self.last_call_origin = None;
             return vec![Type::Any];
         };
         let solution = inference.map(|inf| {
@@ -270,12 +367,29 @@ impl Walker<'_> {
         let (solution, violations) = solution.unwrap_or_default();
         let args = Args {
             types,
+            origins,
             last_multi: exprs.last().is_some_and(|e| is_multi(e)),
             exprs,
             span: span(args),
         };
         self.check_call(callee, &f, &args, colon, recv, &solution, &violations);
-        returns_of(&f, recv, &solution)
+        let out = returns_of(&f, recv, &solution);
+        self.last_pair = f.error_slot().map(|slot| (slot, callee.path.clone()));
+        self.last_call_origin = out.first().and_then(|t| {
+            let kind = if f.returns_inferred {
+                OriginKind::Inferred
+            } else {
+                OriginKind::Declared
+            };
+            if t.is_optional() {
+                Some(origin(format!("`{}(…)` may return nil", callee.path), kind))
+            } else if matches!(t, Type::Any | Type::Unknown) && !f.returns.is_empty() {
+                Some(origin(format!("`{}(…)` returns {t}", callee.path), kind))
+            } else {
+                None
+            }
+        });
+        out
     }
 }
 

@@ -1,7 +1,8 @@
 //! What an editor needs from a walked chunk (recorded when [`crate::env::Env::index`] is set):
 //! every local with the range it is visible in and its type, every use of a local, and every
-//! member access with the type of its receiver. The language server answers completion, hover,
-//! signature help, definition, references and rename from it.
+//! member access with the type of its receiver, and the flow-sensitive type of a local at each
+//! use (narrowed by the conditions that guard it). The language server answers completion,
+//! hover, signature help, definition, references and rename from it.
 
 use std::ops::Range;
 
@@ -57,6 +58,17 @@ pub struct MemberAccess {
     pub colon: bool,
 }
 
+/// The type a local has at one use (flow-sensitive: narrowed by `if x then`, assignments…).
+#[derive(Clone, Debug)]
+pub struct UseType {
+    /// Index into [`ChunkIndex::locals`].
+    pub local: usize,
+    /// Byte span of the use.
+    pub span: Range<u32>,
+    /// Its type there.
+    pub ty: Type,
+}
+
 /// The index of one chunk.
 #[derive(Clone, Debug, Default)]
 pub struct ChunkIndex {
@@ -64,6 +76,8 @@ pub struct ChunkIndex {
     pub locals: Vec<LocalSymbol>,
     /// Uses of locals: (index into `locals`, byte span), declarations excluded.
     pub uses: Vec<(usize, Range<u32>)>,
+    /// The type of a local at each of its uses, in walk order.
+    pub use_types: Vec<UseType>,
     /// Member accesses in source order.
     pub members: Vec<MemberAccess>,
     /// Types the chunk declares (`type Point = {…}`), for member lookups on its locals.
@@ -82,6 +96,26 @@ impl ChunkIndex {
                     .find(|(_, s)| s.start <= offset && offset <= s.end)
                     .map(|(i, _)| *i)
             })
+    }
+
+    /// The type local `id` has at byte `offset`: recorded at the innermost use or narrowed
+    /// block spanning `offset` (`if x then … end` records the block with `x` narrowed), else
+    /// at its nearest use before `offset`, else its type over its scope.
+    pub fn type_at(&self, id: usize, offset: u32) -> Type {
+        let mut inner: Option<&UseType> = None;
+        let mut before: Option<&UseType> = None;
+        for u in self.use_types.iter().filter(|u| u.local == id) {
+            if u.span.start <= offset && offset <= u.span.end {
+                if inner.is_none_or(|b| u.span.len() <= b.span.len()) {
+                    inner = Some(u);
+                }
+            } else if u.span.end <= offset && before.is_none_or(|b| b.span.end <= u.span.end) {
+                before = Some(u);
+            }
+        }
+        inner
+            .or(before)
+            .map_or_else(|| self.locals[id].ty.clone(), |u| u.ty.clone())
     }
 
     /// Every span naming local `id`: its declaration first, then its uses.
