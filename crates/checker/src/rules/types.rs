@@ -113,19 +113,20 @@ impl Walker<'_> {
     ) -> bool {
         let gradual_target = matches!(target, Type::Any | Type::Unknown | Type::Param(_))
             || matches!(target, Type::Optional(t) if matches!(**t, Type::Any | Type::Unknown));
-        let mut value = value;
-        let non_nil;
-        if value.is_optional() && !matches!(value, Type::Nil) && !self.admits_nil(target) {
-            let msg = site.nil_message(target);
-            if self.report_nil(Code::E0000, sp.clone(), msg, origin.as_deref()) {
-                return false;
+        let optional =
+            value.is_optional() && !matches!(value, Type::Nil) && !self.admits_nil(target);
+        let core = if optional { value.non_nil() } else { value.clone() };
+        if matches!(core, Type::Any | Type::Unknown) {
+            if optional {
+                let msg = site.nil_message(target);
+                if self.report_nil(Code::E0000, sp.clone(), msg, origin.as_deref()) {
+                    return false;
+                }
             }
-            non_nil = value.non_nil();
-            value = &non_nil;
-        }
-        if matches!(value, Type::Any | Type::Unknown) {
             // Strict mode: a value of type any/unknown that a call produced needs a proof.
-            let from_call = origin.as_ref().is_some_and(|o| !matches!(o.kind, OriginKind::Element));
+            let from_call = origin
+                .as_ref()
+                .is_some_and(|o| !matches!(o.kind, OriginKind::Element));
             if self.strict() && from_call && !gradual_target && self.reachable() {
                 let msg = site.unproven_message(target, expr);
                 self.report(Diagnostic::new(Code::E0000, self.file, sp, msg));
@@ -133,8 +134,17 @@ impl Walker<'_> {
             }
             return true;
         }
-        let Err(m) = self.rel().relate(value, target) else {
-            return true;
+        let m = match self.rel().relate(&core, target) {
+            Ok(()) => {
+                if optional {
+                    let msg = site.nil_message(target);
+                    return !self.report_nil(Code::E0000, sp, msg, origin.as_deref());
+                }
+                return true;
+            }
+            // The message names the value's whole type (`integer?`), as the user wrote it.
+            Err(m) if optional => self.rel().relate(value, target).err().unwrap_or(m),
+            Err(m) => m,
         };
         let code = match m.reason {
             Reason::UnknownField { .. } => Code::E0004,
