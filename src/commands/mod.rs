@@ -1,6 +1,7 @@
 //! One module per subcommand, and what they share.
 
 pub mod check;
+pub mod limits;
 pub mod pack;
 pub mod run;
 pub mod serve;

@@ -1,12 +1,17 @@
 //! `wippy test PROJECT`: run the function entries whose `meta.type` is `test` (the Wippy
-//! convention). A test passes when its method returns without raising and returns neither
-//! `false` nor a non-nil error as its second value.
+//! convention), each on a fresh runtime, with the verdict rules of [`runtime::testing`]; BDD
+//! cases reported by the framework's `wippy.test` library count one by one.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use clap::Args;
-use runtime::{Program, Runtime};
+use runtime::testing::{self, Verdict};
+use runtime::Program;
 use serde_json::Value;
+
+use super::limits::RuntimeArgs;
 
 /// Arguments of `wippy test`.
 #[derive(Args)]
@@ -17,32 +22,21 @@ pub struct TestArgs {
     /// Run only tests whose id contains this text.
     #[arg(long)]
     pub filter: Option<String>,
+    /// Workers and limits (`--timeout` defaults to 30s per test entry).
+    #[command(flatten)]
+    pub runtime: RuntimeArgs,
 }
 
-/// Why a test failed, from its call's outcome (`None`: it passed).
-pub fn failure(outcome: &Result<Vec<Value>, runtime::RunError>) -> Option<String> {
-    match outcome {
-        Err(e) => Some(e.message.clone()),
-        Ok(values) => {
-            let first = values.first().unwrap_or(&Value::Null);
-            let err = values.get(1).unwrap_or(&Value::Null);
-            if !err.is_null() {
-                Some(match err {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-            } else if *first == Value::Bool(false) {
-                Some("returned false".into())
-            } else {
-                None
-            }
-        }
-    }
-}
-
-/// Run the tests; prints a line per test, each failure's message, and `N passed, N failed`.
-/// Exit 1 if any failed, 2 if the project cannot be loaded.
+/// Run the tests; prints a line per test (or per BDD case) with its time, each failure's
+/// message, and `N passed, N failed`. Exit 1 if any failed, 2 if the project cannot be loaded.
 pub fn run(args: &TestArgs) -> u8 {
+    let config = match args.runtime.config(Some(Duration::from_secs(30))) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let project = match project::load_project(&args.project) {
         Ok(p) => p,
         Err(e) => {
@@ -51,7 +45,7 @@ pub fn run(args: &TestArgs) -> u8 {
         }
     };
     let program = match Program::from_project(&project) {
-        Ok(p) => p,
+        Ok(p) => Arc::new(p),
         Err(e) => {
             eprintln!("error: {e}");
             return 2;
@@ -69,33 +63,44 @@ pub fn run(args: &TestArgs) -> u8 {
         })
         .map(|e| e.id.clone())
         .collect();
-    let rt = match Runtime::new(program) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: starting the runtime: {e}");
-            return 2;
-        }
-    };
-    let (mut passed, mut failed) = (0, 0);
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
     for id in &tests {
-        let started = std::time::Instant::now();
-        let outcome = rt.call(id, &[]);
-        let ms = started.elapsed().as_secs_f64() * 1e3;
-        match failure(&outcome) {
-            None => {
-                passed += 1;
-                println!("PASS {id} ({ms:.1} ms)");
-            }
-            Some(message) => {
-                failed += 1;
-                println!("FAIL {id} ({ms:.1} ms)");
-                for line in message.lines() {
-                    println!("    {line}");
+        let report = testing::run(&program, &config, id);
+        for case in &report.cases {
+            let name = if case.name.is_empty() {
+                id.clone()
+            } else {
+                format!("{id} › {}", case.name)
+            };
+            let ms = if case.name.is_empty() {
+                report.ms
+            } else {
+                case.ms
+            };
+            match &case.verdict {
+                Verdict::Pass => {
+                    passed += 1;
+                    println!("PASS {name} ({ms:.1} ms)");
+                }
+                Verdict::Skip => {
+                    skipped += 1;
+                    println!("SKIP {name}");
+                }
+                Verdict::Fail(message) => {
+                    failed += 1;
+                    println!("FAIL {name} ({ms:.1} ms)");
+                    for line in message.lines() {
+                        println!("    {line}");
+                    }
                 }
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    if skipped > 0 {
+        println!("{passed} passed, {failed} failed, {skipped} skipped");
+    } else {
+        println!("{passed} passed, {failed} failed");
+    }
     if failed > 0 {
         1
     } else {

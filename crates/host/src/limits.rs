@@ -67,6 +67,11 @@ struct Armed {
     tripped: Cell<Option<Tripped>>,
     /// Messages by [`Tripped`], as C strings for `luaL_error`.
     messages: RefCell<[CString; 3]>,
+    /// The scheduler task that may be preempted (null: none) and the ticks left of its slice.
+    slice_thread: Cell<*mut ffi::lua_State>,
+    slice_left: Cell<u64>,
+    /// Whether the interrupt yielded the task to end its slice.
+    preempted: Cell<bool>,
 }
 
 thread_local! {
@@ -78,6 +83,9 @@ thread_local! {
         last_collect: Cell::new(None),
         tripped: Cell::new(None),
         messages: RefCell::new([CString::default(), CString::default(), CString::default()]),
+        slice_thread: Cell::new(std::ptr::null_mut()),
+        slice_left: Cell::new(u64::MAX),
+        preempted: Cell::new(false),
     };
 }
 
@@ -140,6 +148,34 @@ unsafe extern "C-unwind" fn interrupt(state: *mut ffi::lua_State, gc: c_int) {
         // The CString lives in the thread-local; nothing of this frame needs dropping.
         ffi::luaL_error(state, c"%s".as_ptr(), m);
     }
+    // End the slice of a scheduler task that ran its quantum without blocking, where Luau
+    // allows a yield (not inside a metamethod or a C call); the VM resumes it where it was.
+    let preempt = ARMED.with(|a| {
+        if a.slice_thread.get() != state {
+            return false;
+        }
+        let left = a.slice_left.get().saturating_sub(1);
+        a.slice_left.set(left);
+        if left == 0 && ffi::lua_isyieldable(state) != 0 {
+            a.preempted.set(true);
+            return true;
+        }
+        false
+    });
+    if preempt {
+        ffi::lua_yield(state, 0);
+    }
+}
+
+/// What a scheduler task left of its budget when it stopped running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Paused {
+    /// Interrupt ticks left (`u64::MAX`-based when unlimited).
+    pub ticks_left: u64,
+    /// The limit that tripped, if one did.
+    pub tripped: Option<Tripped>,
+    /// Whether the task was preempted at the end of its slice.
+    pub preempted: bool,
 }
 
 /// The limits of one worker state.
@@ -201,6 +237,51 @@ impl Budget {
             a.limit.set(self.limits.memory_bytes);
             a.last_collect.set(None);
         });
+    }
+
+    /// Arm for one resume of a scheduler task (a process's Luau thread): the ticks its process
+    /// has left, the deadline it inherited, an absolute heap cap for the worker's state
+    /// (`usize::MAX`: none), and preemption of `thread` after `quantum` ticks (the yield
+    /// happens only while `thread` itself runs, not a coroutine inside it).
+    pub fn resume(
+        &self,
+        ticks_left: u64,
+        deadline: Option<Instant>,
+        heap_cap: usize,
+        thread: *mut ffi::lua_State,
+        quantum: u64,
+    ) {
+        ARMED.with(|a| {
+            a.tripped.set(None);
+            a.ticks_left.set(ticks_left);
+            a.deadline.set(deadline);
+            a.heap_cap.set(heap_cap);
+            a.limit.set(self.limits.memory_bytes);
+            a.last_collect.set(None);
+            a.slice_thread.set(thread);
+            a.slice_left.set(quantum.max(1));
+            a.preempted.set(false);
+        });
+    }
+
+    /// Disarm after a resume: what the task left and whether a limit tripped or the slice
+    /// ended. A memory error raised by the allocator counts as the memory limit.
+    pub fn pause(&self, error: Option<&mlua::Error>) -> Paused {
+        let (ticks_left, tripped, preempted) = ARMED.with(|a| {
+            a.heap_cap.set(usize::MAX);
+            a.deadline.set(None);
+            a.slice_thread.set(std::ptr::null_mut());
+            let left = a.ticks_left.replace(u64::MAX);
+            (left, a.tripped.take(), a.preempted.replace(false))
+        });
+        Paused {
+            ticks_left,
+            tripped: tripped.or_else(|| match error {
+                Some(e) if is_memory_error(e) => Some(Tripped::Memory),
+                _ => None,
+            }),
+            preempted,
+        }
     }
 
     /// Before a library call allocates `bytes`: an error (and the memory limit tripped, sticky)

@@ -5,6 +5,7 @@
 
 pub mod base64;
 pub mod crypto;
+pub mod ctx;
 pub mod env;
 pub mod errors;
 pub mod hash;
@@ -25,8 +26,8 @@ use mlua::{Lua, Table};
 
 /// Every module this runtime provides, by the name entries `require`.
 pub const NAMES: &[&str] = &[
-    "base64", "crypto", "env", "errors", "hash", "json", "logger", "os", "sql", "time", "uuid",
-    "yaml",
+    "base64", "crypto", "ctx", "env", "errors", "funcs", "hash", "json", "logger", "os", "sql",
+    "time", "uuid", "yaml",
 ];
 
 /// The module tables of one runtime: built on first use, then shared (read-only) by every call;
@@ -60,6 +61,8 @@ impl Modules {
         let t = match name {
             "base64" => base64::module(lua)?,
             "crypto" => crypto::module(lua)?,
+            "ctx" => ctx::module(lua)?,
+            "funcs" => lua.named_registry_value::<Table>("wippy.k.funcs")?,
             "env" => env::module(lua, &self.env)?,
             "errors" => errors::module(lua)?,
             "hash" => hash::module(lua)?,
