@@ -36,12 +36,8 @@ pub(crate) struct Kernel {
     pub new_process: Function,
     /// `deliver(state, from, topic, data)`: a message or event arrives.
     pub deliver: Function,
-    /// `offer(channel, value)`: a value for a channel without blocking.
-    pub offer: Function,
     /// `make_require(entry id)`: the `require` of an entry.
     pub make_require: Function,
-    /// The prelude's table (`K`).
-    pub table: Table,
 }
 
 /// One worker state's globals.
@@ -76,9 +72,7 @@ impl Globals {
             task: k.get("task")?,
             new_process: k.get("new_process")?,
             deliver: k.get("deliver")?,
-            offer: k.get("offer")?,
             make_require: k.get("make_require")?,
-            table: k.clone(),
         };
         let modules = Modules::new(modules::sql::SqlState::new(
             program.databases.clone(),
@@ -201,6 +195,7 @@ fn entry_base(lua: &Lua, modules: &Modules, k: &Table) -> mlua::Result<Table> {
             "channel" => Some(Value::Table(frozen(k.get("channel")?))),
             "payload" => Some(Value::Table(frozen(k.get("payload")?))),
             "coroutine" => Some(Value::Table(coroutine(lua, k)?)),
+            "table" => Some(Value::Table(table_library(lua)?)),
             "string" | "number" | "integer" | "boolean" => match casts.get::<Value>(name)? {
                 Value::Table(t) => Some(Value::Table(frozen(t))),
                 _ => None,
@@ -229,6 +224,27 @@ fn frozen(t: Table) -> Table {
         }
     }
     t
+}
+
+/// Luau's `table` library with Wippy's `table.create(narray, nhash)`: an empty table with room
+/// for `narray` elements (Luau's second argument would fill it).
+fn table_library(lua: &Lua) -> mlua::Result<Table> {
+    let raw: Table = lua.globals().get("table")?;
+    let t = lua.create_table()?;
+    for pair in raw.pairs::<Value, Value>() {
+        let (name, f) = pair?;
+        t.raw_set(name, f)?;
+    }
+    let create: Function = raw.get("create")?;
+    t.raw_set(
+        "create",
+        lua.create_function(move |_, (n, _hash): (Option<f64>, Value)| {
+            let n = n.filter(|n| n.is_finite() && *n > 0.0).unwrap_or(0.0);
+            create.call::<Table>(n)
+        })?,
+    )?;
+    t.set_readonly(true);
+    Ok(t)
 }
 
 /// Luau's `coroutine` library with the scheduler's `resume`, `wrap` and `spawn`.

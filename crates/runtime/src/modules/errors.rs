@@ -27,12 +27,14 @@ pub const KINDS: &[(&str, &str)] = &[
 /// Deepest stack recorded for an error.
 const MAX_FRAMES: usize = 32;
 
-/// A structured error value: a table with methods `kind()`, `message()`, `retryable()`,
-/// `details()`, `stack()`, and `__tostring`/`__concat`.
+/// A structured error value of the runtime (not retryable, as the runtime's module errors
+/// are): a table with methods `kind()`, `message()`, `retryable()`, `details()`, `stack()`,
+/// and `__tostring`/`__concat`.
 pub fn new_error(lua: &Lua, kind: &str, message: &str) -> mlua::Result<Table> {
     let e = lua.create_table()?;
     e.raw_set("__kind", kind)?;
     e.raw_set("__message", message)?;
+    e.raw_set("__retryable", false)?;
     e.set_metatable(Some(error_meta(lua)?))?;
     Ok(e)
 }
@@ -189,13 +191,17 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
                 e.raw_set("__details", details(s.get::<Value>("details")?))?;
                 e
             }
-            other => new_error(
-                lua,
-                "",
-                &lua.coerce_string(other)?
-                    .map(|s| s.to_string_lossy())
-                    .unwrap_or_default(),
-            )?,
+            other => {
+                let e = new_error(
+                    lua,
+                    "",
+                    &lua.coerce_string(other)?
+                        .map(|s| s.to_string_lossy())
+                        .unwrap_or_default(),
+                )?;
+                e.raw_set("__retryable", Value::Nil)?;
+                e
+            }
         };
         record_stack(lua, &e)?;
         Ok(e)
@@ -224,6 +230,7 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
                     .map(|s| s.to_string_lossy())
                     .unwrap_or_default();
                 let e = new_error(lua, "", &inner)?;
+                e.raw_set("__retryable", Value::Nil)?;
                 e.raw_set("__context", msg)?;
                 record_stack(lua, &e)?;
                 e

@@ -20,6 +20,7 @@ local setmetatable_, pairs_, ipairs_ = setmetatable, pairs, ipairs
 local CLOSED = {} -- resume value: the channel a sender waited on was closed
 
 local K = {} -- what Rust gets back
+local PL -- payload userdata -> {format, data} (below)
 
 ---------------------------------------------------------------------------------------------
 -- Parking and waking
@@ -364,7 +365,11 @@ K.coroutine_overrides = {
 
 local traceback = H.traceback
 local function handler(e)
-	return { e, traceback(type_(e) == "string" and e or nil, 2) }
+	-- An error a Rust function raised arrives as mlua's error object: keep its text.
+	if type_(e) == "userdata" and not PL[e] then
+		e = tostring_(e)
+	end
+	return { e, traceback(nil, 2) }
 end
 
 local function finish(ok, ...)
@@ -402,7 +407,7 @@ end
 ---------------------------------------------------------------------------------------------
 -- Payloads and messages (runtime payload/spec.md, process/spec.md "Message")
 
-local PL = setmetatable_({}, { __mode = "k" }) -- payload userdata -> {format, data}
+PL = setmetatable_({}, { __mode = "k" })
 local FORMAT = {
 	JSON = "json/plain",
 	YAML = "yaml/plain",
@@ -847,10 +852,11 @@ local function async(entry, context, ...)
 	local pid, err = call_start(function(r)
 		s.done = true
 		s.value, s.error = r.value, r.error
+		-- The response channel gets the result as a payload, or the error itself.
 		if r.error == nil then
 			offer(CH[s.ch], payload_of(r.value))
 		else
-			close(CH[s.ch])
+			offer(CH[s.ch], r.error)
 		end
 	end, entry, nil, context, ...)
 	if not pid then

@@ -435,7 +435,7 @@ impl Worker {
         if !ok {
             let err = it.next().unwrap_or(Value::Nil);
             let trace = match it.next() {
-                Some(Value::String(s)) => s.to_string_lossy(),
+                Some(Value::String(s)) => clean_trace(&s.to_string_lossy()),
                 _ => String::new(),
             };
             let e = val::from_lua(&self.lua, &err, "error")
@@ -648,6 +648,15 @@ impl Worker {
         }
         self.bury();
     }
+}
+
+/// A traceback without the scheduler's own frames.
+fn clean_trace(trace: &str) -> String {
+    trace
+        .lines()
+        .filter(|l| !l.contains("wippy.scheduler") && !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The text of an error value that cannot be copied.
