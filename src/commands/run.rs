@@ -117,7 +117,12 @@ pub fn run(args: &RunArgs) -> u8 {
             eprintln!("error: cannot handle Ctrl-C: {e}");
             return 2;
         }
-        let count = rt.program().services.iter().filter(|s| s.auto_start).count();
+        let count = rt
+            .program()
+            .services
+            .iter()
+            .filter(|s| s.auto_start)
+            .count();
         eprintln!("wippy run: {count} service(s); Ctrl-C stops");
         services::supervise(
             rt.node(),

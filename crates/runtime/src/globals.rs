@@ -158,9 +158,7 @@ impl Globals {
                     .as_ref()
                     .map_err(|e| mlua::Error::runtime(e.0.clone()))?;
                 let f = bytecode.load(lua, &entry.chunk_name, &self.base)?;
-                self.protos
-                    .borrow_mut()
-                    .insert(entry.id.clone(), f.clone());
+                self.protos.borrow_mut().insert(entry.id.clone(), f.clone());
                 f
             }
         };

@@ -96,7 +96,10 @@ impl Service {
 
     /// The wait before restart number `attempt` (1-based).
     pub fn delay(&self, attempt: u64) -> Duration {
-        let f = self.backoff.max(1.0).powi(attempt.saturating_sub(1).min(64) as i32);
+        let f = self
+            .backoff
+            .max(1.0)
+            .powi(attempt.saturating_sub(1).min(64) as i32);
         self.initial_delay.mul_f64(f).min(self.max_delay)
     }
 }

@@ -123,9 +123,12 @@ impl Runtime {
                         .unwrap_or_else(|_| Outcome::failed(limit))
                 }
             },
-            None => rx.recv().unwrap_or_else(|_| Outcome::failed("the node stopped")),
+            None => rx
+                .recv()
+                .unwrap_or_else(|_| Outcome::failed("the node stopped")),
         };
-        self.node.kill_tree(&pid, Outcome::failed("its root process ended"));
+        self.node
+            .kill_tree(&pid, Outcome::failed("its root process ended"));
         Ok(outcome)
     }
 }

@@ -10,7 +10,9 @@ use runtime::testing::{self, Verdict};
 use runtime::Program;
 
 fn program(dir: &str) -> Arc<Program> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(dir);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(dir);
     let project = project::load_project(&root).expect("fixture project loads");
     Arc::new(Program::from_project(&project).expect("program"))
 }

@@ -196,18 +196,12 @@ impl UserData for Spawner {
     fn add_methods<M: UserDataMethods<Self>>(m: &mut M) {
         m.add_method("with_context", |lua, s, t: Table| {
             let mut n = s.clone();
-            overlay(
-                &mut n.context,
-                pairs_of(lua, &t, "spawner:with_context")?,
-            );
+            overlay(&mut n.context, pairs_of(lua, &t, "spawner:with_context")?);
             Ok(n)
         });
         m.add_method("with_options", |lua, s, t: Table| {
             let mut n = s.clone();
-            overlay(
-                &mut n.options,
-                pairs_of(lua, &t, "spawner:with_options")?,
-            );
+            overlay(&mut n.options, pairs_of(lua, &t, "spawner:with_options")?);
             Ok(n)
         });
         for name in ["with_actor", "with_scope"] {
@@ -218,16 +212,21 @@ impl UserData for Spawner {
             n.name = Some(name);
             Ok(n)
         });
-        m.add_method("with_message", |lua, s, (topic, rest): (String, MultiValue)| {
-            let mut n = s.clone();
-            let data = match payload_val(lua, rest, "spawner:with_message") {
-                Ok(v) => v,
-                Err(Failure::Wippy { message, .. }) => return Err(mlua::Error::runtime(message)),
-                Err(Failure::Lua(e)) => return Err(e),
-            };
-            n.messages.push((topic, data));
-            Ok(n)
-        });
+        m.add_method(
+            "with_message",
+            |lua, s, (topic, rest): (String, MultiValue)| {
+                let mut n = s.clone();
+                let data = match payload_val(lua, rest, "spawner:with_message") {
+                    Ok(v) => v,
+                    Err(Failure::Wippy { message, .. }) => {
+                        return Err(mlua::Error::runtime(message))
+                    }
+                    Err(Failure::Lua(e)) => return Err(e),
+                };
+                n.messages.push((topic, data));
+                Ok(n)
+            },
+        );
         for (name, mode) in MODES {
             m.add_method(name, move |lua, s, args: MultiValue| {
                 Ok(match spawn(lua, name, mode, s, args) {
@@ -287,9 +286,12 @@ pub fn process_table(lua: &Lua, k: &Table) -> mlua::Result<Table> {
             Ok(true)
         })
     })?;
-    r.fallible("cancel", 1, Some(2), |_, (dest, reason): (String, Value)| {
-        on_worker(|w| cancel(w, &dest, reason))
-    })?;
+    r.fallible(
+        "cancel",
+        1,
+        Some(2),
+        |_, (dest, reason): (String, Value)| on_worker(|w| cancel(w, &dest, reason)),
+    )?;
     for (name, on, link) in [
         ("monitor", true, false),
         ("unmonitor", false, false),
@@ -566,7 +568,9 @@ pub(crate) fn call_start(lua: &Lua, w: &Worker, args: Variadic<Value>) -> mlua::
         Ok(pid.to_string())
     })();
     match result {
-        Ok(pid) => Ok(MultiValue::from_iter([Value::String(lua.create_string(pid)?)])),
+        Ok(pid) => Ok(MultiValue::from_iter([Value::String(
+            lua.create_string(pid)?,
+        )])),
         Err(Failure::Wippy { kind, message }) => crate::modules::errors::fail(lua, kind, message),
         Err(Failure::Lua(e)) => Err(e),
     }
@@ -589,7 +593,9 @@ pub(crate) fn context() -> mlua::Result<Vec<(String, Val)>> {
 /// Store what other Rust code needs of the prelude as registry values: object metatables,
 /// payload helpers, clocks and calls.
 pub(crate) fn register_kernel(lua: &Lua, k: &Table) -> mlua::Result<()> {
-    for kind in ["channel", "payload", "message", "clock", "future", "executor"] {
+    for kind in [
+        "channel", "payload", "message", "clock", "future", "executor",
+    ] {
         let meta: Table = k.get(format!("meta_{kind}"))?;
         if let Value::Table(index) = meta.get::<Value>("__index")? {
             index.set_readonly(true);

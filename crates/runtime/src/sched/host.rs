@@ -148,10 +148,7 @@ pub(crate) fn primitives(lua: &Lua) -> mlua::Result<Table> {
         "unschedule",
         lua.create_function(|_, id: u64| w(|w| Ok(w.unschedule(id))))?,
     )?;
-    h.set(
-        "nanos",
-        lua.create_function(|_, v: Value| nanos(&v))?,
-    )?;
+    h.set("nanos", lua.create_function(|_, v: Value| nanos(&v))?)?;
     h.set(
         "import",
         lua.create_function(|lua, (id, name): (String, String)| {
@@ -233,10 +230,12 @@ fn decode(lua: &Lua, format: &str, data: Value) -> mlua::Result<MultiValue> {
         return Ok(MultiValue::from_iter([data]));
     };
     match format {
-        "json/plain" | "yaml/plain" => match serde_json::from_slice::<serde_json::Value>(&s.as_bytes()) {
-            Ok(j) => Ok(MultiValue::from_iter([host::value::from_json(lua, &j)?])),
-            Err(e) => fail(lua, format!("payload:data: not {format}: {e}")),
-        },
+        "json/plain" | "yaml/plain" => {
+            match serde_json::from_slice::<serde_json::Value>(&s.as_bytes()) {
+                Ok(j) => Ok(MultiValue::from_iter([host::value::from_json(lua, &j)?])),
+                Err(e) => fail(lua, format!("payload:data: not {format}: {e}")),
+            }
+        }
         _ => Ok(MultiValue::from_iter([data])),
     }
 }

@@ -447,9 +447,15 @@ impl Node {
             deadline,
             ..Lineage::default()
         };
-        let pid = self
-            .shared
-            .spawn(parent, entry, host, args, opts, Some(Waiter::Host(tx)), false)?;
+        let pid = self.shared.spawn(
+            parent,
+            entry,
+            host,
+            args,
+            opts,
+            Some(Waiter::Host(tx)),
+            false,
+        )?;
         Ok((pid, rx))
     }
 

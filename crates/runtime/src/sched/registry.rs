@@ -226,12 +226,7 @@ impl Table {
         }
         match self.names.get(name) {
             Some(owner) if *owner == seq => return Ok(()),
-            Some(_) => {
-                return Err((
-                    "AlreadyExists",
-                    format!("name already registered: {name}"),
-                ))
-            }
+            Some(_) => return Err(("AlreadyExists", format!("name already registered: {name}"))),
             None => {}
         }
         self.names.insert(name.to_owned(), seq);

@@ -259,7 +259,9 @@ fn table(t: &Table, parts: &Option<mlua::Function>, path: &mut Vec<usize>) -> Re
         return Err("cannot send a table that contains itself".into());
     }
     if path.len() >= MAX_DEPTH {
-        return Err(format!("cannot send a table nested deeper than {MAX_DEPTH} levels"));
+        return Err(format!(
+            "cannot send a table nested deeper than {MAX_DEPTH} levels"
+        ));
     }
     path.push(ptr);
     let mut out = Vec::new();
@@ -333,7 +335,10 @@ mod tests {
         assert!(check.call::<bool>(back).unwrap());
         let cyclic: Value = lua.load("local t = {} t.self = t return t").eval().unwrap();
         let e = from_lua(&lua, &cyclic, "process.send").unwrap_err();
-        assert!(e.contains("process.send: cannot send a table that contains itself"), "{e}");
+        assert!(
+            e.contains("process.send: cannot send a table that contains itself"),
+            "{e}"
+        );
         let f: Value = lua.load("return print").eval().unwrap();
         assert!(from_lua(&lua, &f, "x").unwrap_err().contains("function"));
     }

@@ -129,10 +129,7 @@ impl Worker {
     fn new(index: usize, shared: Arc<Shared>) -> mlua::Result<Worker> {
         let lua = Lua::new();
         let limits = Limits {
-            timeout_ms: shared
-                .config
-                .timeout
-                .map_or(0, |t| t.as_millis() as u64),
+            timeout_ms: shared.config.timeout.map_or(0, |t| t.as_millis() as u64),
             memory_bytes: shared.config.memory_bytes,
             instructions: shared.config.instructions,
         };
