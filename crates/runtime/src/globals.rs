@@ -20,9 +20,6 @@ use crate::modules::{self, Modules};
 use crate::program::{EntryCode, Program};
 use crate::sched;
 
-/// The scheduler prelude (trusted Luau, loaded once per worker state).
-const PRELUDE: &str = include_str!("sched/prelude.lua");
-
 /// Names every entry's environment sets per process (not in the base).
 const PER_PROCESS: &[&str] = &["_G", "require"];
 
@@ -60,13 +57,7 @@ pub(crate) struct Globals {
 impl Globals {
     /// Load the prelude and build the base for `program` (call before `Lua::sandbox`).
     pub fn new(lua: &Lua, program: &Program) -> mlua::Result<Globals> {
-        let h = sched::api::primitives(lua)?;
-        let k: Table = lua
-            .load(PRELUDE)
-            .set_name("=wippy.scheduler")
-            .set_mode(mlua::chunk::ChunkMode::Text)
-            .call(h)?;
-        sched::api::register_kernel(lua, &k)?;
+        let k = sched::prelude(lua)?;
         let kernel = Kernel {
             main: k.get("main")?,
             task: k.get("task")?,

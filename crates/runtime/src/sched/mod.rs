@@ -356,6 +356,33 @@ pub struct Node {
     threads: Vec<JoinHandle<()>>,
 }
 
+/// The process-side half of the scheduler (trusted Luau, loaded once per worker state).
+const PRELUDE: &str = include_str!("prelude.lua");
+
+/// Load the scheduler prelude into `lua` (before `Lua::sandbox`) and register what Rust needs
+/// of it; returns its table. Worker states do this when they start; anything that builds the
+/// runtime's modules in a state of its own (the manifest drift test) does it first.
+pub fn prelude(lua: &mlua::Lua) -> mlua::Result<mlua::Table> {
+    let h = api::primitives(lua)?;
+    let k: mlua::Table = lua
+        .load(PRELUDE)
+        .set_name("=wippy.scheduler")
+        .set_mode(mlua::chunk::ChunkMode::Text)
+        .call(h)?;
+    api::register_kernel(lua, &k)?;
+    Ok(k)
+}
+
+/// The scheduler's globals for a state with the prelude loaded (`k` from [`prelude`]): the
+/// `process`, `channel` and `payload` tables.
+pub fn globals(lua: &mlua::Lua, k: &mlua::Table) -> mlua::Result<Vec<(&'static str, mlua::Table)>> {
+    Ok(vec![
+        ("process", api::process_table(lua, k)?),
+        ("channel", k.get("channel")?),
+        ("payload", k.get("payload")?),
+    ])
+}
+
 /// A failure to start a node.
 #[derive(Debug)]
 pub struct StartError(pub String);

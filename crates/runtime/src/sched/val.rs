@@ -166,8 +166,10 @@ impl Val {
                     .map(|(i, v)| (Val::Num((i + 1) as f64), Val::from_json(v)))
                     .collect(),
             ),
+            // A `null` member is absent, as in a Lua table.
             J::Object(o) => Val::Table(
                 o.iter()
+                    .filter(|(_, v)| !v.is_null())
                     .map(|(k, v)| (Val::str(k.clone()), Val::from_json(v)))
                     .collect(),
             ),
