@@ -185,6 +185,9 @@ fn entry_base(lua: &Lua, modules: &Modules, k: &Table) -> mlua::Result<Table> {
             "payload" => Some(Value::Table(frozen(k.get("payload")?))),
             "coroutine" => Some(Value::Table(coroutine(lua, k)?)),
             "table" => Some(Value::Table(table_library(lua)?)),
+            "__wippy_types" => Some(Value::Function(
+                lua.create_function(|lua, ()| crate::types::new_scope(lua))?,
+            )),
             "string" | "number" | "integer" | "boolean" => match casts.get::<Value>(name)? {
                 Value::Table(t) => Some(Value::Table(frozen(t))),
                 _ => None,

@@ -14,6 +14,7 @@ pub mod program;
 pub mod sched;
 pub mod services;
 pub mod testing;
+pub mod types;
 pub mod vm;
 
 pub use program::{Program, ProgramError};

@@ -8,6 +8,7 @@
 //!   Luau's `bit32` works on unsigned 32-bit values: results are in [0, 2^32), operands are taken
 //!   modulo 2^32, so `~0` is 4294967295 (not -1 as with 5.3's 64-bit integers), `1 << 32` is 0
 //!   (5.3: 4294967296), and negative results of 5.3 (`-1 & -1` = -1) come out as 4294967295;
+//! - `type` declarations become run-time type values ([`crate::typevalues`]);
 //! - every Lua 5.3 `goto` becomes Luau `continue`/`break` with loops and a flag where needed
 //!   ([`crate::goto`]); labels are removed.
 
@@ -57,6 +58,23 @@ pub fn lower(src: &str) -> Result<String, LowerError> {
     };
     v.visit_ast(&ast);
     gotos(&ast, &mut v);
+    let (types, scope) = crate::typevalues::edits(src, &parsed.prepared);
+    for (start, end, text) in types {
+        v.edits.push(Edit {
+            start,
+            end,
+            text,
+            order: 0,
+        });
+    }
+    if let Some(scope) = scope {
+        v.edits.push(Edit {
+            start: 0,
+            end: 0,
+            text: scope,
+            order: -2000,
+        });
+    }
     if let Some(e) = v.errors.into_iter().min_by_key(|e| e.span.start) {
         return Err(e);
     }
@@ -200,7 +218,17 @@ mod tests {
         let src = "local function f(a: number,\n  b: string?): (number, string)\n  return a, b as string\nend\ntype T = {x: number}\nreturn f\n";
         let out = lower(src).unwrap();
         assert_eq!(out.lines().count(), src.lines().count());
-        assert!(!out.contains("number") && !out.contains("type T"), "{out}");
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(!lines[..4].iter().any(|l| l.contains("number")), "{out}");
+        // A declared type becomes a run-time value where it stands.
+        assert!(
+            lines[4].contains(r#"T = __wippy_type_scope("type T = {x: number}", {})"#),
+            "{out}"
+        );
+        assert!(
+            lines[0].starts_with("local __wippy_type_scope = __wippy_types();"),
+            "{out}"
+        );
         luau_ok(&out);
     }
 

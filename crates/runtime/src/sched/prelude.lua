@@ -365,10 +365,6 @@ K.coroutine_overrides = {
 
 local traceback = H.traceback
 local function handler(e)
-	-- An error a Rust function raised arrives as mlua's error object: keep its text.
-	if type_(e) == "userdata" and not PL[e] then
-		e = tostring_(e)
-	end
 	return { e, traceback(nil, 2) }
 end
 

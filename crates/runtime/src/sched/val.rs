@@ -208,6 +208,8 @@ fn copy(v: &Value, parts: &Option<mlua::Function>, path: &mut Vec<usize>) -> Res
         Value::Number(n) => Val::Num(*n),
         Value::String(s) => Val::Str(s.as_bytes().to_vec()),
         Value::LightUserData(p) if p.0.is_null() => Val::Nil,
+        // An error a Rust function raised: its message.
+        Value::Error(e) => Val::Str(host::error_line(e).into_bytes()),
         Value::Table(t) => {
             if let Some(message) = errors::message_of(t) {
                 return error_val(t, message, parts, path);
