@@ -16,8 +16,10 @@ pub struct RuntimeArgs {
     #[arg(long)]
     pub timeout: Option<String>,
     /// Interrupt ticks (Luau's loop iterations and calls) each process may run; 0 = no limit.
-    #[arg(long, default_value_t = 0)]
-    pub instructions: u64,
+    /// Default: 1,000,000,000 for `run` (a few seconds of busy Lua), none for `run --services`
+    /// and `test` (whose timeout bounds them).
+    #[arg(long)]
+    pub instructions: Option<u64>,
     /// Heap each worker may hold: bytes, or with KB/MB/GB (binary units); 0 = no limit.
     #[arg(long, default_value = "1GB")]
     pub memory: String,
@@ -62,8 +64,13 @@ pub fn parse_bytes(s: &str) -> Result<usize, String> {
 }
 
 impl RuntimeArgs {
-    /// The node configuration, `default_timeout` when `--timeout` is not given.
-    pub fn config(&self, default_timeout: Option<Duration>) -> Result<Config, String> {
+    /// The node configuration, with `default_timeout` and `default_instructions` for the
+    /// options not given.
+    pub fn config(
+        &self,
+        default_timeout: Option<Duration>,
+        default_instructions: u64,
+    ) -> Result<Config, String> {
         let mut c = Config::default();
         if let Some(w) = self.workers {
             if w == 0 {
@@ -75,7 +82,7 @@ impl RuntimeArgs {
             Some(t) => parse_timeout(t)?,
             None => default_timeout,
         };
-        c.instructions = self.instructions;
+        c.instructions = self.instructions.unwrap_or(default_instructions);
         c.memory_bytes = parse_bytes(&self.memory)?;
         Ok(c)
     }

@@ -67,7 +67,8 @@ pub fn run(args: &RunArgs) -> u8 {
         eprintln!("error: give an entry to call, or --services to run the services");
         return 2;
     }
-    let config = match args.runtime.config(None) {
+    let instructions = if args.services { 0 } else { 1_000_000_000 };
+    let config = match args.runtime.config(None, instructions) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");

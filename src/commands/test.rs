@@ -30,7 +30,7 @@ pub struct TestArgs {
 /// Run the tests; prints a line per test (or per BDD case) with its time, each failure's
 /// message, and `N passed, N failed`. Exit 1 if any failed, 2 if the project cannot be loaded.
 pub fn run(args: &TestArgs) -> u8 {
-    let config = match args.runtime.config(Some(Duration::from_secs(30))) {
+    let config = match args.runtime.config(Some(Duration::from_secs(30)), 0) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");

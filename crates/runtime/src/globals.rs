@@ -56,8 +56,17 @@ pub(crate) struct Globals {
 
 impl Globals {
     /// Load the prelude and build the base for `program` (call before `Lua::sandbox`).
-    pub fn new(lua: &Lua, program: &Program) -> mlua::Result<Globals> {
+    pub fn new(lua: &Lua, program: &Program, env: modules::env::EnvStore) -> mlua::Result<Globals> {
         let k = sched::prelude(lua)?;
+        // Strings' methods: Luau's library with Wippy's `format` (before the sandbox freezes
+        // the string metatable).
+        let string_meta: Table = lua
+            .load("return getmetatable('')")
+            .set_name("=wippy.strings")
+            .eval()?;
+        let index: Table = k.get("string_index")?;
+        index.set_readonly(true);
+        string_meta.raw_set("__index", index)?;
         let kernel = Kernel {
             main: k.get("main")?,
             task: k.get("task")?,
@@ -65,10 +74,10 @@ impl Globals {
             deliver: k.get("deliver")?,
             make_require: k.get("make_require")?,
         };
-        let modules = Modules::new(modules::sql::SqlState::new(
-            program.databases.clone(),
-            program.root.clone(),
-        ));
+        let modules = Modules::with_env(
+            modules::sql::SqlState::new(program.databases.clone(), program.root.clone()),
+            env,
+        );
         let base = entry_base(lua, &modules, &k)?;
         let envs = host::EnvFactory::new(lua, &base)?;
         Ok(Globals {

@@ -39,11 +39,17 @@ pub struct Modules {
 }
 
 impl Modules {
-    /// Modules over the given databases.
+    /// Modules over the given databases, with a store of their own for `env.set`.
     pub fn new(sql: sql::SqlState) -> Modules {
+        Modules::with_env(sql, env::EnvStore::default())
+    }
+
+    /// Modules over the given databases and `env.set` store (one per runtime, shared by its
+    /// workers).
+    pub fn with_env(sql: sql::SqlState, env: env::EnvStore) -> Modules {
         Modules {
             cache: RefCell::default(),
-            env: env::EnvStore::default(),
+            env,
             sql: Rc::new(sql),
         }
     }

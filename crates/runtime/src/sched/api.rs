@@ -468,10 +468,17 @@ pub(crate) fn import(lua: &Lua, w: &Worker, id: &str, name: &str) -> mlua::Resul
         .entries
         .get(id)
         .ok_or_else(|| mlua::Error::runtime(format!("no entry {id}")))?;
+    let module = |m: &str| -> mlua::Result<MultiValue> {
+        match w.globals.modules.get(lua, m)? {
+            Some(t) => Ok(MultiValue::from_iter([Value::Table(t)])),
+            None => Err(mlua::Error::runtime(format!(
+                "module `{m}` is not available in this runtime"
+            ))),
+        }
+    };
     if let Some(target) = entry.imports.get(name) {
         if !target.contains(':') {
-            let m = w.globals.module_value(lua, target)?;
-            return Ok(MultiValue::from_iter([m]));
+            return module(target);
         }
         if !program.entries.contains_key(target) {
             return Err(mlua::Error::runtime(format!(
@@ -484,8 +491,7 @@ pub(crate) fn import(lua: &Lua, w: &Worker, id: &str, name: &str) -> mlua::Resul
         ]));
     }
     if entry.modules.iter().any(|m| m == name) || crate::modules::is_ambient(name) {
-        let m = w.globals.module_value(lua, name)?;
-        return Ok(MultiValue::from_iter([m]));
+        return module(name);
     }
     Err(mlua::Error::runtime(format!(
         "require(\"{name}\") is not declared in the imports or modules of entry {id}"

@@ -125,6 +125,8 @@ pub(crate) struct Shared {
     table: Mutex<Table>,
     seq: AtomicU64,
     hosts: Mutex<HashMap<u64, Sender<HostMessage>>>,
+    /// `env.set` values, shared by the workers.
+    pub env: crate::modules::env::EnvStore,
 }
 
 /// Why a spawn failed: the error kind and message.
@@ -409,6 +411,7 @@ impl Node {
             table: Mutex::new(Table::default()),
             seq: AtomicU64::new(0),
             hosts: Mutex::new(HashMap::new()),
+            env: Default::default(),
         });
         let mut threads = Vec::new();
         let (ready_tx, ready_rx) = mpsc::channel::<Result<(), String>>();

@@ -1136,6 +1136,35 @@ for _, name in ipairs_({ "byte", "find", "gmatch", "gsub", "len", "lower", "uppe
 	end
 end
 
+-- Lua 5.3's `%s` takes any value through tostring (Luau's takes strings and numbers only).
+local raw_format = raw_string.format
+local function format(fmt, ...)
+	local n = select_("#", ...)
+	for i = 1, n do
+		local t = type_((select_(i, ...)))
+		if t ~= "string" and t ~= "number" then
+			local args = pack(...)
+			for j = 1, n do
+				local a = args[j]
+				local at = type_(a)
+				if at ~= "string" and at ~= "number" then
+					args[j] = tostring_(a)
+				end
+			end
+			return raw_format(fmt, unpack(args, 1, n))
+		end
+	end
+	return raw_format(fmt, ...)
+end
+S.format = format
+-- Method calls on strings (`("%s"):format(x)`) use the same `format`.
+local string_index = {}
+for name, f in pairs_(raw_string) do
+	string_index[name] = f
+end
+string_index.format = format
+K.string_index = string_index
+
 K.casts = {
 	string = type_value("string", as_string, function(v)
 		return type_(v) == "string"

@@ -135,7 +135,7 @@ impl Worker {
         };
         let budget = Budget::install(&lua, &limits);
         host::limits::guard_allocators(&lua, &budget)?;
-        let globals = Globals::new(&lua, &shared.program)?;
+        let globals = Globals::new(&lua, &shared.program, shared.env.clone())?;
         lua.sandbox(true)?;
         lua.gc_collect()?;
         let heap_cap = match shared.config.memory_bytes {
