@@ -72,6 +72,12 @@ struct Armed {
     slice_left: Cell<u64>,
     /// Whether the interrupt yielded the task to end its slice.
     preempted: Cell<bool>,
+    /// Ticks between full checks (1: every tick, as the twin's handlers need).
+    stride: Cell<u64>,
+    /// Ticks the countdown started from at the last full check.
+    counted: Cell<u64>,
+    /// Full checks so far (the clock is read every 16th when the stride is 1).
+    checks: Cell<u64>,
 }
 
 thread_local! {
@@ -86,6 +92,9 @@ thread_local! {
         slice_thread: Cell::new(std::ptr::null_mut()),
         slice_left: Cell::new(u64::MAX),
         preempted: Cell::new(false),
+        stride: Cell::new(1),
+        counted: Cell::new(1),
+        checks: Cell::new(0),
     };
 }
 
@@ -104,22 +113,48 @@ unsafe fn heap(state: *mut ffi::lua_State) -> usize {
     kb * 1024 + rest
 }
 
-/// Luau's interrupt: count the tick, check heap and clock, raise (again) once tripped.
+thread_local! {
+    /// Ticks until the interrupt next checks the budget: the fast path of every tick only counts
+    /// this down (a raw counter costs well under a nanosecond, runtime-facts §1.3).
+    static COUNTDOWN: Cell<u64> = const { Cell::new(1) };
+}
+
+/// Luau's interrupt: count the tick; every `stride` ticks, check budget, heap, clock and the
+/// slice; raise (again) once tripped.
 unsafe extern "C-unwind" fn interrupt(state: *mut ffi::lua_State, gc: c_int) {
     if gc >= 0 {
         return; // GC safepoints: raising there is not allowed
     }
-    let message = ARMED.with(|a| {
+    let due = COUNTDOWN.with(|c| {
+        let n = c.get();
+        if n > 1 {
+            c.set(n - 1);
+            false
+        } else {
+            true
+        }
+    });
+    if due {
+        check(state);
+    }
+}
+
+/// The full check behind [`interrupt`].
+unsafe fn check(state: *mut ffi::lua_State) {
+    let (message, preempt) = ARMED.with(|a| {
+        let elapsed = a.counted.get();
         if a.tripped.get().is_none() {
+            a.checks.set(a.checks.get().wrapping_add(1));
             let left = a.ticks_left.get();
-            if left == 0 {
+            if left < elapsed.max(1) {
                 a.tripped.set(Some(Tripped::Instructions));
             } else {
-                a.ticks_left.set(left - 1);
+                a.ticks_left.set(left - elapsed);
                 // Over the cap counting garbage: collect, and trip only if live data is. If the
                 // heap has grown less than a quarter of the limit since the last collection,
-                // live data is near the cap: trip rather than collect on every tick.
+                // live data is near the cap: trip rather than collect on every check.
                 let now = heap(state);
+                let clock_due = a.stride.get() > 1 || a.checks.get() % 16 == 0;
                 if now > a.heap_cap.get() && {
                     let quarter = a.limit.get() / 4;
                     if a.last_collect
@@ -135,33 +170,36 @@ unsafe extern "C-unwind" fn interrupt(state: *mut ffi::lua_State, gc: c_int) {
                     }
                 } {
                     a.tripped.set(Some(Tripped::Memory));
-                } else if left % 16 == 0 && a.deadline.get().is_some_and(|d| Instant::now() >= d) {
+                } else if clock_due && a.deadline.get().is_some_and(|d| Instant::now() >= d) {
                     a.tripped.set(Some(Tripped::Time));
                 }
             }
         }
-        a.tripped
-            .get()
-            .map(|t| a.messages.borrow()[index(t)].as_ptr())
+        let tripped = a.tripped.get();
+        // Once tripped, every tick raises again.
+        let next = if tripped.is_some() { 1 } else { a.stride.get() };
+        a.counted.set(next);
+        COUNTDOWN.with(|c| c.set(next));
+        // End the slice of a scheduler task that ran its quantum without blocking, where Luau
+        // allows a yield (not inside a metamethod or a C call); the VM resumes it where it was.
+        let mut preempt = false;
+        if tripped.is_none() && a.slice_thread.get() == state {
+            let left = a.slice_left.get().saturating_sub(elapsed);
+            a.slice_left.set(left);
+            if left == 0 && ffi::lua_isyieldable(state) != 0 {
+                a.preempted.set(true);
+                preempt = true;
+            }
+        }
+        (
+            tripped.map(|t| a.messages.borrow()[index(t)].as_ptr()),
+            preempt,
+        )
     });
     if let Some(m) = message {
         // The CString lives in the thread-local; nothing of this frame needs dropping.
         ffi::luaL_error(state, c"%s".as_ptr(), m);
     }
-    // End the slice of a scheduler task that ran its quantum without blocking, where Luau
-    // allows a yield (not inside a metamethod or a C call); the VM resumes it where it was.
-    let preempt = ARMED.with(|a| {
-        if a.slice_thread.get() != state {
-            return false;
-        }
-        let left = a.slice_left.get().saturating_sub(1);
-        a.slice_left.set(left);
-        if left == 0 && ffi::lua_isyieldable(state) != 0 {
-            a.preempted.set(true);
-            return true;
-        }
-        false
-    });
     if preempt {
         ffi::lua_yield(state, 0);
     }
@@ -236,7 +274,17 @@ impl Budget {
             a.heap_cap.set(cap);
             a.limit.set(self.limits.memory_bytes);
             a.last_collect.set(None);
+            a.counted.set(a.stride.get());
+            COUNTDOWN.with(|c| c.set(a.stride.get()));
         });
+    }
+
+    /// Check the budget only every `stride` ticks (the fast path of the other ticks only counts
+    /// down): the instruction budget, the slice and the clock keep their meaning at that
+    /// granularity, and the heap may pass its cap by what `stride` ticks allocate (the
+    /// allocators that can take much in one call check first, see [`guard_allocators`]).
+    pub fn set_stride(&self, stride: u64) {
+        ARMED.with(|a| a.stride.set(stride.max(1)));
     }
 
     /// Arm for one resume of a scheduler task (a process's Luau thread): the ticks its process
@@ -261,6 +309,8 @@ impl Budget {
             a.slice_thread.set(thread);
             a.slice_left.set(quantum.max(1));
             a.preempted.set(false);
+            a.counted.set(a.stride.get());
+            COUNTDOWN.with(|c| c.set(a.stride.get()));
         });
     }
 
@@ -271,7 +321,14 @@ impl Budget {
             a.heap_cap.set(usize::MAX);
             a.deadline.set(None);
             a.slice_thread.set(std::ptr::null_mut());
-            let left = a.ticks_left.replace(u64::MAX);
+            // Ticks counted down since the last full check.
+            let stride = a.stride.get();
+            let since = a
+                .counted
+                .get()
+                .saturating_sub(COUNTDOWN.with(|c| c.replace(stride)));
+            a.counted.set(stride);
+            let left = a.ticks_left.replace(u64::MAX).saturating_sub(since);
             (left, a.tripped.take(), a.preempted.replace(false))
         });
         Paused {
@@ -304,6 +361,8 @@ impl Budget {
     /// raised by the allocator counts as the memory limit.
     pub fn finish(&self, error: Option<&mlua::Error>) -> Option<Tripped> {
         let tripped = ARMED.with(|a| {
+            a.counted.set(1);
+            COUNTDOWN.with(|c| c.set(1));
             a.heap_cap.set(usize::MAX);
             a.deadline.set(None);
             a.ticks_left.set(u64::MAX);

@@ -22,7 +22,8 @@ struct Me {
     lineage: Lineage,
 }
 
-fn me(w: &Worker) -> Out<Me> {
+/// Read the calling process with `f`.
+fn with_me<R>(w: &Worker, f: impl FnOnce(u64, &super::worker::Proc) -> R) -> Out<R> {
     let (_, seq) = w
         .current()
         .ok_or_else(|| invalid("no context found: not inside a process"))?;
@@ -30,7 +31,17 @@ fn me(w: &Worker) -> Out<Me> {
     let p = procs
         .get(&seq)
         .ok_or_else(|| invalid("no context found: not inside a process"))?;
-    Ok(Me {
+    Ok(f(seq, p))
+}
+
+/// The calling process's sequence number and pid string.
+fn me_pid(w: &Worker) -> Out<(u64, String)> {
+    with_me(w, |seq, p| (seq, p.pid_str.clone()))
+}
+
+/// All of the calling process a spawn needs.
+fn me(w: &Worker) -> Out<Me> {
+    with_me(w, |seq, p| Me {
         seq,
         pid: p.pid_str.clone(),
         entry: p.entry.clone(),
@@ -246,7 +257,7 @@ impl UserData for Spawner {
 /// unlisten, options, exec).
 pub fn process_table(lua: &Lua, k: &Table) -> mlua::Result<Table> {
     let r = Reg::new(lua, "process")?;
-    r.fallible("pid", 0, Some(0), |_, ()| on_worker(|w| Ok(me(w)?.pid)))?;
+    r.fallible("pid", 0, Some(0), |_, ()| on_worker(|w| Ok(me_pid(w)?.1)))?;
     r.fallible("id", 0, Some(0), |_, ()| {
         on_worker(|w| {
             let me = me(w)?;
@@ -267,9 +278,9 @@ pub fn process_table(lua: &Lua, k: &Table) -> mlua::Result<Table> {
         }
         let data = payload_val(lua, args, "process.send")?;
         on_worker(|w| {
-            let me = me(w)?;
+            let (_, pid) = me_pid(w)?;
             w.shared
-                .send(&me.pid, &dest.to_string_lossy(), &topic, data)
+                .send(&pid, &dest.to_string_lossy(), &topic, data)
                 .map_err(not_found)?;
             Ok(true)
         })

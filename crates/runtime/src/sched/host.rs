@@ -30,9 +30,6 @@ macro_rules! token {
     };
 }
 
-token!(ChannelToken, "channel");
-token!(PayloadToken, "payload");
-token!(MessageToken, "message");
 token!(ClockToken, "clock");
 token!(FutureToken, "future");
 token!(ExecutorToken, "executor");
@@ -87,9 +84,6 @@ pub(crate) fn primitives(lua: &Lua) -> mlua::Result<Table> {
     h.set(
         "token",
         lua.create_function(|lua, kind: String| match kind.as_str() {
-            "channel" => lua.create_userdata(ChannelToken),
-            "payload" => lua.create_userdata(PayloadToken),
-            "message" => lua.create_userdata(MessageToken),
             "timer" | "ticker" => lua.create_userdata(ClockToken),
             "future" => lua.create_userdata(FutureToken),
             "executor" => lua.create_userdata(ExecutorToken),

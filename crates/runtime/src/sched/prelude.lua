@@ -96,8 +96,12 @@ local function state(ch, what)
 	return s
 end
 
+-- Channels, payloads and messages are tables with a shared, protected metatable (cheaper to
+-- make than userdata); their state lives in weak tables here.
+local ChannelMeta -- set below
+
 local function newchan(cap)
-	local ch = token("channel")
+	local ch = setmetatable_({}, ChannelMeta)
 	CH[ch] = { cap = cap or 0, buf = qnew(), recvq = qnew(), sendq = qnew(), closed = false }
 	return ch
 end
@@ -119,22 +123,32 @@ end
 -- A value for a receiver from the process mailbox, for a subscription channel (forward decl).
 local pull
 
--- Non-blocking receive: value, ok, true when it completed.
+-- Non-blocking receive: value, ok, true when it completed. (Queue operations are written out
+-- here: this is the hottest path of the scheduler.)
 local function tryrecv(s)
 	local buf = s.buf
-	if qlen(buf) > 0 then
-		local v = qpop(buf)
-		local w = popwaiter(s.sendq)
-		if w then
-			qpush(buf, w.value)
-			complete(w, true)
+	local h = buf.h
+	if h <= buf.t then
+		local v = buf[h]
+		buf[h] = nil
+		buf.h = h + 1
+		local sq = s.sendq
+		if sq.h <= sq.t then
+			local w = popwaiter(sq)
+			if w then
+				qpush(buf, w.value)
+				complete(w, true)
+			end
 		end
 		return v, true, true
 	end
-	local w = popwaiter(s.sendq)
-	if w then
-		complete(w, true)
-		return w.value, true, true
+	local sq = s.sendq
+	if sq.h <= sq.t then
+		local w = popwaiter(sq)
+		if w then
+			complete(w, true)
+			return w.value, true, true
+		end
 	end
 	if s.sub then
 		local found, v = pull(s.sub)
@@ -153,13 +167,19 @@ local function trysend(s, v)
 	if s.closed then
 		error_("send on closed channel", 3)
 	end
-	local w = popwaiter(s.recvq)
-	if w then
-		complete(w, v, true)
-		return true
+	local rq = s.recvq
+	if rq.h <= rq.t then
+		local w = popwaiter(rq)
+		if w then
+			complete(w, v, true)
+			return true
+		end
 	end
-	if qlen(s.buf) < s.cap then
-		qpush(s.buf, v)
+	local buf = s.buf
+	if buf.t - buf.h + 1 < s.cap then
+		local t = buf.t + 1
+		buf.t = t
+		buf[t] = v
 		return true
 	end
 	return false
@@ -244,13 +264,18 @@ function Channel.case_receive(ch)
 	return { ch = ch }
 end
 
-K.meta_channel = {
+ChannelMeta = {
 	__index = Channel,
+	__newindex = function()
+		error_("a channel has no fields to set", 2)
+	end,
 	__tostring = function(ch)
 		local s = CH[ch]
 		return "channel(" .. (s and s.cap or 0) .. ")"
 	end,
+	__metatable = "channel",
 }
+K.meta_channel = ChannelMeta
 
 local rand = math.random
 
@@ -267,6 +292,10 @@ local function select(cases, default)
 	local list = {}
 	for i = 1, n do
 		local c = cases[i]
+		-- Also the older form `{ch, "recv"}` / `{ch, "send", value}`.
+		if type_(c) == "table" and c.ch == nil and CH[c[1]] ~= nil then
+			c = { ch = c[1], send = c[2] == "send", value = c[3] }
+		end
 		if type_(c) ~= "table" or CH[c.ch] == nil then
 			error_("channel.select: case " .. i .. " is not a case (use ch:case_send or ch:case_receive)", 2)
 		end
@@ -275,16 +304,17 @@ local function select(cases, default)
 	-- Poll in random rotation.
 	local start = n > 1 and rand(n) or 1
 	for k = 0, n - 1 do
-		local c = list[(start + k - 1) % n + 1]
+		local i = (start + k - 1) % n + 1
+		local c = list[i]
 		local s = CH[c.ch]
 		if c.send then
 			if trysend(s, c.value) then
-				return { channel = c.ch, value = c.value, ok = true }
+				return { channel = c.ch, value = c.value, ok = true, index = i }
 			end
 		else
 			local v, ok, done = tryrecv(s)
 			if done then
-				return { channel = c.ch, value = v, ok = ok }
+				return { channel = c.ch, value = v, ok = ok, index = i }
 			end
 		end
 	end
@@ -300,20 +330,21 @@ local function select(cases, default)
 		local c = list[i]
 		local s = CH[c.ch]
 		if c.send then
-			qpush(s.sendq, { t = t, sel = sel, case = c, value = c.value })
+			qpush(s.sendq, { t = t, sel = sel, case = i, value = c.value })
 		else
-			qpush(s.recvq, { t = t, sel = sel, case = c })
+			qpush(s.recvq, { t = t, sel = sel, case = i })
 		end
 	end
 	park()
-	local c = sel.case
+	local i = sel.case
+	local c = list[i]
 	if c.send then
 		if sel.value == CLOSED then
 			error_("send on closed channel", 2)
 		end
-		return { channel = c.ch, value = c.value, ok = true }
+		return { channel = c.ch, value = c.value, ok = true, index = i }
 	end
-	return { channel = c.ch, value = sel.value, ok = sel.ok }
+	return { channel = c.ch, value = sel.value, ok = sel.ok, index = i }
 end
 
 K.channel = {
@@ -417,8 +448,10 @@ local FORMAT = {
 
 local is_error = H.is_error
 
+local PayloadMeta -- set below
+
 local function payload_new(format, data)
-	local p = token("payload")
+	local p = setmetatable_({}, PayloadMeta)
 	PL[p] = { format = format, data = data }
 	return p
 end
@@ -471,13 +504,18 @@ function Payload.transcode(p, format)
 	end
 	return payload_new(format, encoded)
 end
-K.meta_payload = {
+PayloadMeta = {
 	__index = Payload,
+	__newindex = function()
+		error_("a payload has no fields to set", 2)
+	end,
 	__tostring = function(p)
 		local s = PL[p]
 		return "payload{format=" .. (s and s.format or "?") .. "}"
 	end,
+	__metatable = "payload",
 }
+K.meta_payload = PayloadMeta
 
 local function payload_of(v)
 	if PL[v] then
@@ -517,16 +555,21 @@ function Message.payload(m)
 	end
 	return p
 end
-K.meta_message = {
+local MessageMeta = {
 	__index = Message,
+	__newindex = function()
+		error_("a message has no fields to set", 2)
+	end,
 	__tostring = function(m)
 		local s = MSG[m]
 		return "message{topic=" .. (s and s.topic or "?") .. "}"
 	end,
+	__metatable = "message",
 }
+K.meta_message = MessageMeta
 
 local function message(from, topic, data)
-	local m = token("message")
+	local m = setmetatable_({}, MessageMeta)
 	MSG[m] = { from = from, topic = topic, data = data }
 	return m
 end
@@ -551,8 +594,10 @@ function Event.payload(e)
 end
 local EventMeta = { __index = Event }
 
+-- A process's state: `queue` of waiting messages; `subs` (topic -> subscription),
+-- `patterns` (glob subscriptions) and `libs` (library results) are made when first needed.
 function K.new_process(pid)
-	return { pid = pid, queue = qnew(), subs = {}, patterns = {}, trap = false, libs = {} }
+	return { pid = pid, queue = qnew(), trap = false }
 end
 
 -- The subscription a message goes to: its topic's listener (exact, then glob), else the inbox
@@ -561,13 +606,19 @@ local function route(P, topic)
 	if topic == "@events" then
 		return P.events
 	end
-	local sub = P.subs[topic]
-	if sub then
-		return sub
-	end
-	for _, s in ipairs_(P.patterns) do
-		if string.find(topic, s.pattern) then
-			return s
+	local subs = P.subs
+	if subs then
+		local sub = subs[topic]
+		if sub then
+			return sub
+		end
+		local patterns = P.patterns
+		if patterns then
+			for _, s in ipairs_(patterns) do
+				if string.find(topic, s.pattern) then
+					return s
+				end
+			end
 		end
 	end
 	if string.sub(topic, 1, 1) ~= "@" then
@@ -577,13 +628,13 @@ local function route(P, topic)
 end
 
 -- What a subscription's receiver gets for a message.
-local function shape(sub, m)
+local function shape(sub, from, topic, data)
 	if sub.kind == "events" then
-		return m.data
+		return data
 	elseif sub.kind == "inbox" or sub.message then
-		return message(m.from, m.topic, m.data)
+		return message(from, topic, data)
 	end
-	return raw(m.data)
+	return raw(data)
 end
 
 -- Whether a receiver waits on `s` (waiters of selects that already fired are dropped).
@@ -611,7 +662,7 @@ pull = function(sub)
 				q[q.h] = nil
 				q.h = q.h + 1
 			end
-			return true, shape(sub, m)
+			return true, shape(sub, m.from, m.topic, m.data)
 		end
 	end
 	return false
@@ -625,7 +676,7 @@ local function flush(P)
 		if m then
 			local sub = route(P, m.topic)
 			if sub and waiting(CH[sub.ch]) then
-				offer(CH[sub.ch], shape(sub, m))
+				offer(CH[sub.ch], shape(sub, m.from, m.topic, m.data))
 				q[i] = false
 			end
 		end
@@ -646,13 +697,15 @@ function K.deliver(P, from, topic, data)
 			return "linked process failed"
 		end
 	end
-	local m = { from = from, topic = topic, data = data }
 	local sub = route(P, topic)
-	if sub and waiting(CH[sub.ch]) then
-		offer(CH[sub.ch], shape(sub, m))
-		return nil
+	if sub then
+		local s = CH[sub.ch]
+		if waiting(s) then
+			offer(s, shape(sub, from, topic, data))
+			return nil
+		end
 	end
-	qpush(P.queue, m)
+	qpush(P.queue, { from = from, topic = topic, data = data })
 	return nil
 end
 
@@ -691,6 +744,7 @@ function K.process.listen(topic, options)
 		return nil, H.error("Invalid", "listen options must be a table")
 	end
 	local P = proc()
+	P.subs = P.subs or {}
 	local existing = P.subs[topic]
 	if existing then
 		return existing.ch
@@ -699,6 +753,7 @@ function K.process.listen(topic, options)
 	if string.find(topic, "*", 1, true) then
 		local pattern = "^" .. string.gsub(topic, "[%^%$%(%)%%%.%[%]%+%-%?]", "%%%0"):gsub("%*", ".*") .. "$"
 		sub.pattern = pattern
+		P.patterns = P.patterns or {}
 		table.insert(P.patterns, sub)
 	end
 	P.subs[topic] = sub
@@ -713,7 +768,7 @@ function K.process.unlisten(listener)
 	if P.subs[sub.topic] == sub then
 		P.subs[sub.topic] = nil
 	end
-	for i, p in ipairs_(P.patterns) do
+	for i, p in ipairs_(P.patterns or {}) do
 		if p == sub then
 			table.remove(P.patterns, i)
 			break
@@ -1030,7 +1085,12 @@ function K.make_require(id)
 		if target == nil then
 			return module
 		end
-		local libs = proc().libs
+		local P = proc()
+		local libs = P.libs
+		if libs == nil then
+			libs = {}
+			P.libs = libs
+		end
 		local v = libs[target]
 		if v == LOADING then
 			error_('require("' .. name .. '"): circular import of ' .. target, 2)

@@ -311,16 +311,18 @@ impl Table {
 
     /// Live processes that descend from `root` (itself included).
     pub fn tree(&self, root: u64) -> Vec<u64> {
+        let mut children: HashMap<u64, Vec<u64>> = HashMap::new();
+        for c in self.procs.values() {
+            if let Some(p) = c.parent {
+                children.entry(p).or_default().push(c.pid.seq);
+            }
+        }
         let mut out = vec![root];
         let mut i = 0;
         while i < out.len() {
-            let p = out[i];
-            out.extend(
-                self.procs
-                    .values()
-                    .filter(|c| c.parent == Some(p))
-                    .map(|c| c.pid.seq),
-            );
+            if let Some(kids) = children.get(&out[i]) {
+                out.extend(kids);
+            }
             i += 1;
         }
         out.retain(|p| self.procs.contains_key(p));

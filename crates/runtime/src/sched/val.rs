@@ -195,6 +195,14 @@ pub const PAYLOAD_NEW: &str = "wippy.payload_new";
 /// Copy a Lua value out of its process; `what` names the operation for errors
 /// (`process.send: cannot send a function`).
 pub fn from_lua(lua: &Lua, v: &Value, what: &str) -> Result<Val, String> {
+    // Scalars need nothing else; tables may hold payloads, recognised by the prelude.
+    match v {
+        Value::Nil => return Ok(Val::Nil),
+        Value::Boolean(b) => return Ok(Val::Bool(*b)),
+        Value::Number(n) => return Ok(Val::Num(*n)),
+        Value::String(s) => return Ok(Val::Str(s.as_bytes().to_vec())),
+        _ => {}
+    }
     let parts: Option<mlua::Function> = lua.named_registry_value(PAYLOAD_PARTS).ok();
     let mut path = Vec::new();
     copy(v, &parts, &mut path).map_err(|e| format!("{what}: {e}"))
@@ -214,15 +222,17 @@ fn copy(v: &Value, parts: &Option<mlua::Function>, path: &mut Vec<usize>) -> Res
             if let Some(message) = errors::message_of(t) {
                 return error_val(t, message, parts, path);
             }
+            if t.metatable().is_some() {
+                if let Some(Ok((Value::String(format), data))) =
+                    parts.as_ref().map(|f| f.call::<(Value, Value)>(t))
+                {
+                    let data = copy(&data, parts, path)?;
+                    return Ok(Val::Payload(Box::new((format.to_string_lossy(), data))));
+                }
+            }
             table(t, parts, path)?
         }
-        Value::UserData(_) => match parts.as_ref().map(|f| f.call::<(Value, Value)>(v)) {
-            Some(Ok((Value::String(format), data))) => {
-                let data = copy(&data, parts, path)?;
-                Val::Payload(Box::new((format.to_string_lossy(), data)))
-            }
-            _ => return Err(format!("cannot send a {} value", describe(v))),
-        },
+        Value::UserData(_) => return Err(format!("cannot send a {} value", describe(v))),
         other => return Err(format!("cannot send a {}", other.type_name())),
     })
 }

@@ -134,6 +134,8 @@ impl Worker {
             instructions: shared.config.instructions,
         };
         let budget = Budget::install(&lua, &limits);
+        // Full budget checks every 32 ticks: the per-tick cost is then a counter.
+        budget.set_stride(32);
         host::limits::guard_allocators(&lua, &budget)?;
         let globals = Globals::new(&lua, &shared.program, shared.env.clone())?;
         lua.sandbox(true)?;
