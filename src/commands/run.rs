@@ -1,7 +1,7 @@
 //! `wippy run TARGET [ENTRY] [--args JSON] [--services]`: call an entry as a root process, or
 //! run the project's `process.service` entries under their restart policies until Ctrl-C.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -33,7 +33,7 @@ pub struct RunArgs {
     pub runtime: RuntimeArgs,
 }
 
-fn load(target: &PathBuf) -> Result<Program, u8> {
+fn load(target: &Path) -> Result<Program, u8> {
     let program = match project::load(target) {
         Ok(p) => Program::from_project(&p),
         Err(e) => {

@@ -232,7 +232,7 @@ impl Function {
         if block.last.is_some() {
             return;
         }
-        let Some((i, s)) = block.stmts.iter().enumerate().last() else {
+        let Some((i, s)) = block.stmts.iter().enumerate().next_back() else {
             return;
         };
         match s.kind {

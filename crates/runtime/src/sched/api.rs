@@ -150,10 +150,12 @@ fn spawn(
             context: builder.context.clone(),
             name: builder.name.clone(),
             messages: builder.messages.clone(),
+            waiter: None,
+            check_host: true,
         };
         let pid = w
             .shared
-            .spawn(me.lineage, &id, &host, args, opts, None, true)
+            .spawn(me.lineage, &id, &host, args, opts)
             .map_err(failure)?;
         Ok(pid.to_string())
     })
@@ -572,15 +574,16 @@ pub(crate) fn call_start(lua: &Lua, w: &Worker, args: Variadic<Value>) -> mlua::
         let me = me(w)?;
         let checked = host.is_some();
         let host = host.unwrap_or_else(|| w.shared.default_host(&entry));
+        let slot = w.reply_slot(me.seq, callback.clone());
         let opts = SpawnOptions {
             context,
+            waiter: Some(Waiter::Process { pid: me.seq, slot }),
+            check_host: checked,
             ..SpawnOptions::default()
         };
-        let slot = w.reply_slot(me.seq, callback.clone());
-        let waiter = Waiter::Process { pid: me.seq, slot };
         let pid = w
             .shared
-            .spawn(me.lineage, &entry, &host, args, opts, Some(waiter), checked)
+            .spawn(me.lineage, &entry, &host, args, opts)
             .map_err(failure)?;
         Ok(pid.to_string())
     })();

@@ -79,7 +79,12 @@ pub(crate) fn primitives(lua: &Lua) -> mlua::Result<Table> {
     h.set("current", lua.create_function(|_, ()| current_task())?)?;
     h.set(
         "ready",
-        lua.create_function(|_, t: u64| w(|w| Ok(w.ready(t))))?,
+        lua.create_function(|_, t: u64| {
+            w(|w| {
+                w.ready(t);
+                Ok(())
+            })
+        })?,
     )?;
     h.set(
         "token",
@@ -140,7 +145,12 @@ pub(crate) fn primitives(lua: &Lua) -> mlua::Result<Table> {
     )?;
     h.set(
         "unschedule",
-        lua.create_function(|_, id: u64| w(|w| Ok(w.unschedule(id))))?,
+        lua.create_function(|_, id: u64| {
+            w(|w| {
+                w.unschedule(id);
+                Ok(())
+            })
+        })?,
     )?;
     h.set("nanos", lua.create_function(|_, v: Value| nanos(&v))?)?;
     h.set(

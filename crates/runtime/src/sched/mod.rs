@@ -160,6 +160,10 @@ pub struct SpawnOptions {
     pub name: Option<String>,
     /// Messages to queue for the child.
     pub messages: Vec<(String, Val)>,
+    /// Who waits for the child's result.
+    pub waiter: Option<Waiter>,
+    /// Refuse a host the program does not declare.
+    pub check_host: bool,
 }
 
 impl Shared {
@@ -231,10 +235,8 @@ impl Shared {
         host: &str,
         args: Vec<Val>,
         opts: SpawnOptions,
-        waiter: Option<Waiter>,
-        check_host: bool,
     ) -> Result<Pid, SpawnError> {
-        self.check_spawn(entry, check_host.then_some(host))?;
+        self.check_spawn(entry, opts.check_host.then_some(host))?;
         let seq = self.seq.fetch_add(1, Ordering::Relaxed) + 1;
         let pid = Pid {
             host: host.to_owned(),
@@ -261,7 +263,7 @@ impl Shared {
                     monitors: Default::default(),
                     links: Default::default(),
                     names: Vec::new(),
-                    waiters: waiter.into_iter().collect(),
+                    waiters: opts.waiter.into_iter().collect(),
                     parent: parent_seq,
                 },
                 opts.link,
@@ -358,19 +360,28 @@ pub struct Node {
     threads: Vec<JoinHandle<()>>,
 }
 
-/// The process-side half of the scheduler (trusted Luau, loaded once per worker state).
-const PRELUDE: &str = include_str!("prelude.lua");
+/// The process-side half of the scheduler (trusted Luau, loaded once per worker state), in
+/// three chunks that share one table.
+const PRELUDE: [(&str, &str); 3] = [
+    ("=wippy.scheduler", include_str!("prelude.lua")),
+    ("=wippy.scheduler.mailbox", include_str!("mailbox.lua")),
+    ("=wippy.scheduler.calls", include_str!("calls.lua")),
+];
 
 /// Load the scheduler prelude into `lua` (before `Lua::sandbox`) and register what Rust needs
 /// of it; returns its table. Worker states do this when they start; anything that builds the
 /// runtime's modules in a state of its own (the manifest drift test) does it first.
 pub fn prelude(lua: &mlua::Lua) -> mlua::Result<mlua::Table> {
     let h = api::primitives(lua)?;
-    let k: mlua::Table = lua
-        .load(PRELUDE)
-        .set_name("=wippy.scheduler")
-        .set_mode(mlua::chunk::ChunkMode::Text)
-        .call(h)?;
+    let mut k: Option<mlua::Table> = None;
+    for (name, src) in PRELUDE {
+        let chunk = lua
+            .load(src)
+            .set_name(name)
+            .set_mode(mlua::chunk::ChunkMode::Text);
+        k = Some(chunk.call((h.clone(), k))?);
+    }
+    let k = k.ok_or_else(|| mlua::Error::runtime("no scheduler prelude"))?;
     api::register_kernel(lua, &k)?;
     Ok(k)
 }
@@ -471,21 +482,14 @@ impl Node {
         let deadline = self.shared.config.timeout.map(|t| Instant::now() + t);
         let opts = SpawnOptions {
             context,
+            waiter: Some(Waiter::Host(tx)),
             ..SpawnOptions::default()
         };
         let parent = Lineage {
             deadline,
             ..Lineage::default()
         };
-        let pid = self.shared.spawn(
-            parent,
-            entry,
-            host,
-            args,
-            opts,
-            Some(Waiter::Host(tx)),
-            false,
-        )?;
+        let pid = self.shared.spawn(parent, entry, host, args, opts)?;
         Ok((pid, rx))
     }
 
