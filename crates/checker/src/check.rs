@@ -53,19 +53,21 @@ impl Stats {
 }
 
 /// What a checked library contributes to its importers.
-#[derive(Clone, Debug, Default)]
-struct LibInfo {
-    exports: Option<Type>,
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct LibInfo {
+    pub(crate) exports: Option<Type>,
     /// `_G` writes of the library and of everything it imports.
-    globals: Vec<String>,
+    pub(crate) globals: Vec<String>,
 }
 
-struct Chunk {
-    diagnostics: Vec<Diagnostic>,
-    lib: LibInfo,
-    lines: usize,
-    parse_failed: bool,
-    index: Option<ChunkIndex>,
+/// The result of checking one chunk (what [`crate::summary::SummaryCache`] keeps).
+#[derive(Clone)]
+pub(crate) struct Chunk {
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) lib: LibInfo,
+    pub(crate) lines: usize,
+    pub(crate) parse_failed: bool,
+    pub(crate) index: Option<Arc<ChunkIndex>>,
 }
 
 /// Part of a project to check (an editor's open file): the chunks of `files` and, to type
@@ -76,6 +78,9 @@ pub struct Focus {
     pub files: HashSet<usize>,
     /// Record a [`ChunkIndex`] for each Lua chunk of `files`.
     pub index: bool,
+    /// Texts that replace files of the project for this check (an editor's buffers), by file
+    /// index.
+    pub texts: HashMap<usize, Arc<str>>,
 }
 
 /// A focused check: the report (diagnostics of the focused files) and their indexes by file.
@@ -84,19 +89,29 @@ pub struct FocusedReport {
     /// Diagnostics of the focused files.
     pub report: Report,
     /// Editor indexes by file.
-    pub indexes: HashMap<usize, ChunkIndex>,
+    pub indexes: HashMap<usize, Arc<ChunkIndex>>,
     /// What each checked entry's chunk returns (its exports), by source file.
     pub exports: HashMap<usize, Type>,
 }
 
 /// Check a loaded project against `modules`.
 pub fn check_project(project: &Project, modules: &ModuleSet) -> Report {
-    in_pool(|| check_in_pool(project, modules, None)).report
+    in_pool(|| check_in_pool(project, modules, None, None)).report
 }
 
 /// Check the files of `focus` (and what they import), as [`check_project`] would report them.
 pub fn check_focus(project: &Project, modules: &ModuleSet, focus: &Focus) -> FocusedReport {
-    in_pool(|| check_in_pool(project, modules, Some(focus)))
+    in_pool(|| check_in_pool(project, modules, Some(focus), None))
+}
+
+/// [`check_focus`] reusing the chunk summaries of `cache` (see [`crate::summary`]).
+pub fn check_focus_cached(
+    project: &Project,
+    modules: &ModuleSet,
+    focus: &Focus,
+    cache: &crate::summary::SummaryCache,
+) -> FocusedReport {
+    in_pool(|| check_in_pool(project, modules, Some(focus), Some(cache)))
 }
 
 /// Check a Lua file that no entry or twin references (an editor's stray buffer) with the
@@ -145,7 +160,7 @@ pub fn check_loose(files: &Files, file: usize, modules: &ModuleSet) -> FocusedRe
 
 /// Run `f` on the checker's thread pool (built once per process, [`PARSE_STACK`] of stack per
 /// worker), or on this thread if the pool cannot be built.
-fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+pub(crate) fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
     let pool = POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
@@ -188,12 +203,33 @@ fn needed_entries(project: &Project, focus: &Focus) -> HashSet<usize> {
     needed
 }
 
-fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) -> FocusedReport {
+fn check_in_pool(
+    project: &Project,
+    modules: &ModuleSet,
+    focus: Option<&Focus>,
+    cache: Option<&crate::summary::SummaryCache>,
+) -> FocusedReport {
+    let overridden;
+    let files = match focus.filter(|f| !f.texts.is_empty()) {
+        Some(f) => {
+            let mut fs = project.files.clone();
+            for (&idx, text) in &f.texts {
+                fs.set_text(idx, text.clone());
+            }
+            overridden = fs;
+            &overridden
+        }
+        None => &project.files,
+    };
+    let run = |file: usize, env: &Env<'_>| match cache {
+        Some(c) => c.chunk(files, file, env, check_chunk),
+        None => check_chunk(files, file, env),
+    };
     let mut diagnostics = rules::entries::load_problems(project);
     diagnostics.extend(rules::modules::unknown_modules(project, modules));
     let needed = focus.map(|f| needed_entries(project, f));
     let indexed = |file: usize| focus.is_some_and(|f| f.index && f.files.contains(&file));
-    let mut indexes: HashMap<usize, ChunkIndex> = HashMap::new();
+    let mut indexes: HashMap<usize, Arc<ChunkIndex>> = HashMap::new();
     let mut exports: HashMap<usize, Type> = HashMap::new();
     let globals: HashMap<Environment, BTreeMap<String, typedefs::Global>> = Environment::ALL
         .iter()
@@ -222,7 +258,7 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
                 let (file, _) = e.source.clone().unwrap_or((0, 0..0));
                 let mut env = entry_env(e, modules, &globals, &libs);
                 env.index = indexed(file);
-                let mut chunk = check_chunk(&project.files, file, &env);
+                let mut chunk = run(file, &env);
                 chunk.diagnostics.extend(rules::entries::method_check(
                     e,
                     chunk.lib.exports.as_ref(),
@@ -275,7 +311,7 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
                     HashMap::new(),
                 );
                 env.index = indexed(file);
-                (name.clone(), file, check_chunk(&project.files, file, &env))
+                (name.clone(), file, run(file, &env))
             })
             .collect();
         for (name, file, mut chunk) in lib_results {
@@ -299,7 +335,7 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
                     twin_libs.clone(),
                 );
                 env.index = indexed(file);
-                (file, check_chunk(&project.files, file, &env))
+                (file, run(file, &env))
             })
             .collect();
         for (file, mut chunk) in handler_results {
@@ -318,7 +354,7 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
     diagnostics.sort_by_key(|d| (d.file, d.span.start, d.code));
     FocusedReport {
         report: Report {
-            files: project.files.clone(),
+            files: files.clone(),
             diagnostics,
             total_entries,
             stats,
@@ -329,7 +365,7 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
 }
 
 /// Parse and walk one chunk.
-fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
+pub(crate) fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
     let Some(src) = files.get(file) else {
         return Chunk {
             diagnostics: Vec::new(),
@@ -350,7 +386,12 @@ fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
                 lib: LibInfo::default(),
                 lines,
                 parse_failed: true,
-                index: None,
+                // An editor still needs locals and members: from the recovered tree.
+                index: env
+                    .index
+                    .then(|| crate::summary::recovered_index(&text, env, file))
+                    .flatten()
+                    .map(Arc::new),
             }
         }
         Ok(ast) => {
@@ -358,8 +399,11 @@ fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
                 mut diagnostics,
                 exports,
                 g_writes,
-                index,
+                mut index,
             } = walk_chunk(ast, &parsed.prepared, env, file);
+            if let Some(ix) = index.as_mut() {
+                ix.outline = crate::walk::outline::collect(ast, &text, &parsed.prepared.text);
+            }
             if !env.kind.is_twin() {
                 diagnostics.extend(rules::lowering::unlowerable(
                     ast,
@@ -375,7 +419,7 @@ fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
                 },
                 lines,
                 parse_failed: false,
-                index,
+                index: index.map(Arc::new),
             }
         }
     };

@@ -13,6 +13,7 @@ pub mod env;
 pub mod output;
 pub mod registry;
 pub mod rules;
+pub mod summary;
 pub mod walk;
 
 pub use check::{check_project, Report, Stats};

@@ -47,7 +47,7 @@ pub struct Analysis {
     /// Diagnostics for it.
     pub diagnostics: Vec<Diagnostic>,
     /// The editor index (Lua files that parsed).
-    pub index: Option<ChunkIndex>,
+    pub index: Option<Arc<ChunkIndex>>,
     /// What the chunk returns (an entry's exports), when known.
     pub exports: Option<typedefs::Type>,
     /// What it is to the project.
@@ -220,6 +220,7 @@ impl Workspace {
                 let focus = Focus {
                     files: [idx].into_iter().collect(),
                     index: true,
+                    texts: HashMap::new(),
                 };
                 let r = check_focus(&self.project, self.modules, &focus);
                 if let Some(saved) = saved {

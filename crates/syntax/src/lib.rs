@@ -14,4 +14,4 @@ pub mod lower;
 pub mod parse;
 
 pub use dialect::Dialect;
-pub use parse::{parse_chunk, Parsed, PARSE_STACK};
+pub use parse::{parse_chunk, parse_chunk_recovering, Parsed, Recovered, PARSE_STACK};

@@ -62,6 +62,62 @@ pub fn parse_chunk(src: &str, dialect: Dialect) -> Parsed {
     Parsed { prepared, ast }
 }
 
+/// A chunk parsed for an editor: the pre-pass tables and the tree full_moon recovered, even
+/// when the text has syntax errors (`errors` lists them, byte range and message).
+pub struct Recovered {
+    /// The pre-pass output.
+    pub prepared: Prepared,
+    /// The recovered tree: statements the parser could not read are dropped and missing tokens
+    /// (a `)`, an `end`) are phantoms without a position, so spans of nodes ending in one may
+    /// end early. `None` when the pre-pass refused the text (type syntax, nesting) or the
+    /// parser panicked.
+    pub ast: Option<Ast>,
+    /// Every syntax error (byte range, message), in source order.
+    pub errors: Vec<(Range<u32>, String)>,
+}
+
+/// Parse `src` in `dialect` keeping full_moon's recovered tree ([`full_moon::parse_fallible`]),
+/// for editor features that must work while the code is being typed. [`parse_chunk`] is what
+/// diagnostics use; this never changes them.
+pub fn parse_chunk_recovering(src: &str, dialect: Dialect) -> Recovered {
+    let prepared = prepare(src, dialect);
+    if let Some(err) = prepared.error.clone() {
+        return Recovered {
+            prepared,
+            ast: None,
+            errors: vec![err],
+        };
+    }
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let r = full_moon::parse_fallible(&prepared.text, LuaVersion::new());
+        let mut errors: Vec<(Range<u32>, String)> = r
+            .errors()
+            .iter()
+            .map(|e| {
+                let (s, e2) = e.range();
+                (
+                    s.bytes() as u32..e2.bytes() as u32,
+                    e.error_message().to_string(),
+                )
+            })
+            .collect();
+        errors.sort_by_key(|(r, _)| r.start);
+        (r.into_ast(), errors)
+    }));
+    match result {
+        Ok((ast, errors)) => Recovered {
+            prepared,
+            ast: Some(ast),
+            errors,
+        },
+        Err(_) => Recovered {
+            prepared,
+            ast: None,
+            errors: vec![(0..0, "the parser failed on this file (internal error)".into())],
+        },
+    }
+}
+
 /// In Wippy Lua, full_moon's Luau-only statements are errors: the Wippy VM does not run them
 /// (wippy-facts §1.1: no `continue`, `+=`, if-expressions, string interpolation).
 fn luau_only_syntax(ast: &Ast, dialect: Dialect) -> Option<(Range<u32>, String)> {
@@ -141,6 +197,18 @@ mod tests {
         let src = "local n = 0\nn += 1\n";
         assert!(parse_chunk(src, Dialect::Wippy).ast.is_err());
         assert!(parse_chunk(src, Dialect::Luau).ast.is_ok());
+    }
+
+    #[test]
+    fn recovering_keeps_the_statements_around_an_error() {
+        let src = "local json = require(\"json\")\nlocal x = json.\nlocal y = 1\nreturn y\n";
+        assert!(parse_chunk(src, Dialect::Wippy).ast.is_err());
+        let r = parse_chunk_recovering(src, Dialect::Wippy);
+        assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+        let ast = r.ast.expect("a recovered tree");
+        assert!(ast.nodes().stmts().count() >= 3);
+        let deep = format!("local t = {}1{}", "{".repeat(1000), "}".repeat(1000));
+        assert!(parse_chunk_recovering(&deep, Dialect::Wippy).ast.is_none());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub(crate) mod call;
 mod expr;
 pub mod index;
+pub mod outline;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -156,11 +157,13 @@ pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> Chu
                     LocalKind::LoopVar => index::SymbolKind::LoopVar,
                 },
                 top_level: l.top_level,
+                annotated: l.annotated,
             })
             .collect(),
         uses: w.uses,
         members: w.members,
         local_types: w.local_types.clone(),
+        outline: outline::Outline::default(),
     });
     ChunkResult {
         diagnostics,
