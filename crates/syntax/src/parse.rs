@@ -89,20 +89,40 @@ pub fn parse_chunk_recovering(src: &str, dialect: Dialect) -> Recovered {
         };
     }
     let result = catch_unwind(AssertUnwindSafe(|| {
-        let r = full_moon::parse_fallible(&prepared.text, LuaVersion::new());
-        let mut errors: Vec<(Range<u32>, String)> = r
-            .errors()
-            .iter()
-            .map(|e| {
-                let (s, e2) = e.range();
-                (
-                    s.bytes() as u32..e2.bytes() as u32,
-                    e.error_message().to_string(),
-                )
-            })
-            .collect();
-        errors.sort_by_key(|(r, _)| r.start);
-        (r.into_ast(), errors)
+        let mut text = prepared.text.clone();
+        let mut first: Option<Vec<(Range<u32>, String)>> = None;
+        let mut attempts = 0;
+        loop {
+            let r = full_moon::parse_fallible(&text, LuaVersion::new());
+            let mut errors: Vec<(Range<u32>, String)> = r
+                .errors()
+                .iter()
+                .map(|e| {
+                    let (s, e2) = e.range();
+                    (
+                        s.bytes() as u32..e2.bytes() as u32,
+                        e.error_message().to_string(),
+                    )
+                })
+                .collect();
+            errors.sort_by_key(|(r, _)| r.start);
+            // A tokenizer error (an unfinished string) leaves no tree: blank the rest of its
+            // line, at the same offsets, and parse again.
+            let token_error = r.errors().iter().find_map(|e| match e {
+                full_moon::Error::TokenizerError(t) => Some(t.range().0.bytes()),
+                _ => None,
+            });
+            let errors = first.get_or_insert(errors).clone();
+            match token_error {
+                Some(at) if attempts < 8 && text.is_char_boundary(at) => {
+                    attempts += 1;
+                    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+                    let blank = " ".repeat(end - at);
+                    text.replace_range(at..end, &blank);
+                }
+                _ => return (r.into_ast(), errors),
+            }
+        }
     }));
     match result {
         Ok((ast, errors)) => Recovered {
@@ -113,7 +133,10 @@ pub fn parse_chunk_recovering(src: &str, dialect: Dialect) -> Recovered {
         Err(_) => Recovered {
             prepared,
             ast: None,
-            errors: vec![(0..0, "the parser failed on this file (internal error)".into())],
+            errors: vec![(
+                0..0,
+                "the parser failed on this file (internal error)".into(),
+            )],
         },
     }
 }
@@ -207,6 +230,12 @@ mod tests {
         assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
         let ast = r.ast.expect("a recovered tree");
         assert!(ast.nodes().stmts().count() >= 3);
+        // An unfinished string: the rest of its line is dropped, the rest of the file kept.
+        let src = "local function f(a)\n    local s = require(\"\n    return a\nend\nreturn f\n";
+        let r = parse_chunk_recovering(src, Dialect::Wippy);
+        let ast = r.ast.expect("a recovered tree");
+        assert!(ast.nodes().stmts().count() >= 1 && !r.errors.is_empty());
+        assert!(ast.to_string().contains("return a"));
         let deep = format!("local t = {}1{}", "{".repeat(1000), "}".repeat(1000));
         assert!(parse_chunk_recovering(&deep, Dialect::Wippy).ast.is_none());
     }
