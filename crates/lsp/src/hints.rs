@@ -75,6 +75,9 @@ pub fn inlay_hints(
                 ),
             };
             let Some(f) = function else { continue };
+            if name == "require" && index.local_at(start).is_none() {
+                continue;
+            }
             let params = f.call_params(colon);
             for (arg, p) in call.args.iter().zip(params) {
                 let Some(pname) = p.name.as_deref().filter(|n| *n != "self") else {
