@@ -81,6 +81,9 @@ pub struct Focus {
     /// Texts that replace files of the project for this check (an editor's buffers), by file
     /// index.
     pub texts: HashMap<usize, Arc<str>>,
+    /// For focused files that do not parse, build the index from the parser's recovered tree
+    /// (another parse and a walk; the diagnostics stay the syntax error).
+    pub recover: bool,
 }
 
 /// A focused check: the report (diagnostics of the focused files) and their indexes by file.
@@ -116,7 +119,7 @@ pub fn check_focus_cached(
 
 /// Check a Lua file that no entry or twin references (an editor's stray buffer) with the
 /// default entry globals, every module allowed and undefined globals tolerated, plus an
-/// `H0001` hint saying so. Records its index.
+/// `H0001` hint saying so. Records its index (from the recovered tree if it does not parse).
 pub fn check_loose(files: &Files, file: usize, modules: &ModuleSet) -> FocusedReport {
     let globals = Environment::Entry.globals(modules);
     let env = Env {
@@ -131,7 +134,7 @@ pub fn check_loose(files: &Files, file: usize, modules: &ModuleSet) -> FocusedRe
         twin_libs: HashMap::new(),
         index: true,
     };
-    let mut chunk = in_pool(|| check_chunk(files, file, &env));
+    let mut chunk = in_pool(|| crate::summary::check_chunk_recovering(files, file, &env, true));
     let mut diagnostics = vec![Diagnostic::new(
         Code::H0001,
         file,
@@ -221,9 +224,13 @@ fn check_in_pool(
         }
         None => &project.files,
     };
-    let run = |file: usize, env: &Env<'_>| match cache {
-        Some(c) => c.chunk(files, file, env, check_chunk),
-        None => check_chunk(files, file, env),
+    let recover = focus.is_some_and(|f| f.recover);
+    let run = |file: usize, env: &Env<'_>| {
+        let recover = recover && env.index;
+        match cache {
+            Some(c) => c.chunk(files, file, env, recover),
+            None => crate::summary::check_chunk_recovering(files, file, env, recover),
+        }
     };
     let mut diagnostics = rules::entries::load_problems(project);
     diagnostics.extend(rules::modules::unknown_modules(project, modules));
@@ -386,12 +393,7 @@ pub(crate) fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
                 lib: LibInfo::default(),
                 lines,
                 parse_failed: true,
-                // An editor still needs locals and members: from the recovered tree.
-                index: env
-                    .index
-                    .then(|| crate::summary::recovered_index(&text, env, file))
-                    .flatten()
-                    .map(Arc::new),
+                index: None,
             }
         }
         Ok(ast) => {

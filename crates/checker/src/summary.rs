@@ -20,7 +20,7 @@ use project::Files;
 use syntax::{parse_chunk_recovering, PARSE_STACK};
 use typedefs::Type;
 
-use crate::check::Chunk;
+use crate::check::{check_chunk, Chunk};
 use crate::env::{dialect, Env};
 use crate::walk::index::ChunkIndex;
 use crate::walk::{outline, walk_chunk};
@@ -121,17 +121,12 @@ impl SummaryCache {
         self.slots.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The summary of chunk `file` in `env`: cached when its text and environment match (and
-    /// it has an index if `env` asks for one), else `compute`d and kept.
-    pub(crate) fn chunk(
-        &self,
-        files: &Files,
-        file: usize,
-        env: &Env<'_>,
-        compute: fn(&Files, usize, &Env<'_>) -> Chunk,
-    ) -> Chunk {
+    /// The summary of chunk `file` in `env`: cached when its text and environment match and
+    /// it has the index `env` asks for (for a chunk that does not parse: only when `recover`ed
+    /// if asked), else checked and kept.
+    pub(crate) fn chunk(&self, files: &Files, file: usize, env: &Env<'_>, recover: bool) -> Chunk {
         let Some(src) = files.get(file) else {
-            return compute(files, file, env);
+            return check_chunk_recovering(files, file, env, recover);
         };
         let key = EnvKey::of(env);
         {
@@ -140,7 +135,9 @@ impl SummaryCache {
                 let found = slots.iter().position(|s| {
                     (Arc::ptr_eq(&s.text, &src.text) || *s.text == *src.text)
                         && s.env == key
-                        && (!env.index || s.chunk.index.is_some())
+                        && (!env.index
+                            || s.chunk.index.is_some()
+                            || (s.chunk.parse_failed && !recover))
                 });
                 if let Some(i) = found {
                     let slot = slots.remove(i);
@@ -154,7 +151,7 @@ impl SummaryCache {
                 }
             }
         }
-        let chunk = compute(files, file, env);
+        let chunk = check_chunk_recovering(files, file, env, recover);
         self.misses.fetch_add(1, Ordering::Relaxed);
         let mut map = self.lock();
         let slots = map.entry(src.path.clone()).or_default();
@@ -169,6 +166,23 @@ impl SummaryCache {
         slots.truncate(SLOTS_PER_FILE);
         chunk
     }
+}
+
+/// Check a chunk; with `recover`, a chunk that does not parse gets its index from the
+/// recovered tree ([`recovered_index`]).
+pub(crate) fn check_chunk_recovering(
+    files: &Files,
+    file: usize,
+    env: &Env<'_>,
+    recover: bool,
+) -> Chunk {
+    let mut chunk = check_chunk(files, file, env);
+    if recover && chunk.parse_failed && chunk.index.is_none() {
+        if let Some(src) = files.get(file) {
+            chunk.index = recovered_index(&src.text, env, file).map(Arc::new);
+        }
+    }
+    chunk
 }
 
 /// The editor index of a chunk that does not parse, from the tree full_moon recovered (its

@@ -38,6 +38,7 @@ fn summaries_are_reused_and_importers_rewalked_only_when_exports_change() {
         files: [main].into_iter().collect(),
         index: true,
         texts,
+        recover: false,
     };
     let first = check_focus_cached(&p, modules, &focus(HashMap::new()), &cache);
     assert_eq!(cache.stats().misses, 2, "library and entry walked");
@@ -88,14 +89,29 @@ fn a_file_that_does_not_parse_gets_its_index_from_the_recovered_tree() {
         "    return strings.trim(input)\n",
         "    local n = strings.\n    return strings.trim(input\n",
     );
-    let r = check_focus(
-        &p,
-        ModuleSet::bundled(),
-        &Focus {
-            files: [main].into_iter().collect(),
-            index: true,
-            texts: [(main, Arc::from(broken.as_str()))].into(),
-        },
+    let focus = |recover: bool| Focus {
+        files: [main].into_iter().collect(),
+        index: true,
+        texts: [(main, Arc::from(broken.as_str()))].into(),
+        recover,
+    };
+    // Without `recover` (what an editor publishes first): the syntax error, no index.
+    let cache = SummaryCache::new();
+    let first = check_focus_cached(&p, ModuleSet::bundled(), &focus(false), &cache);
+    assert!(!first.indexes.contains_key(&main));
+    check_focus_cached(&p, ModuleSet::bundled(), &focus(false), &cache);
+    let walked = cache.stats().misses;
+    let r = check_focus_cached(&p, ModuleSet::bundled(), &focus(true), &cache);
+    assert_eq!(
+        cache.stats().misses,
+        walked + 1,
+        "recovering re-checks the file"
+    );
+    assert_eq!(
+        r.report.diagnostics,
+        check_focus(&p, ModuleSet::bundled(), &focus(true))
+            .report
+            .diagnostics
     );
     // The diagnostics are what `wippy check` says: the syntax error alone.
     let codes: Vec<&str> = r
@@ -136,6 +152,7 @@ fn the_outline_lists_definitions_calls_and_the_returned_table() {
             files: [lib, main].into_iter().collect(),
             index: true,
             texts: HashMap::new(),
+            recover: false,
         },
     );
     let o = &r.indexes[&lib].outline;

@@ -104,7 +104,7 @@ fn main() {
     assert!(matches!(role_in(&p, true, &path), Role::Entry(_)));
 
     let t = Instant::now();
-    let first = analyse(&target(&p, &path, &text), modules, &cache);
+    let first = analyse(&target(&p, &path, &text), modules, &cache, true);
     println!("first analysis: {:?}", t.elapsed());
 
     // Edits after a pause: each is one focused check (the chunk re-walked, the rest cached).
@@ -122,14 +122,14 @@ fn main() {
             text.clone()
         };
         let t = Instant::now();
-        last = analyse(&target(&p, &path, &edited), modules, &cache);
+        last = analyse(&target(&p, &path, &edited), modules, &cache, true);
         times.push(t.elapsed());
     }
     report("didChange → diagnostics (analysis)", times);
     assert!(last.index.is_some());
 
     // Completion typed right after an edit: the analysis is of the text before it.
-    let base = analyse(&target(&p, &path, &text), modules, &cache);
+    let base = analyse(&target(&p, &path, &text), modules, &cache, true);
     for (what, insert) in [
         ("`json.`", "    local x = json."),
         (
@@ -185,7 +185,7 @@ fn main() {
         .map(|f| {
             let path = big.join(format!("f{f}.lua"));
             let text = std::fs::read_to_string(&path).expect("read");
-            analyse(&target(&p, &path, &text), modules, &cache)
+            analyse(&target(&p, &path, &text), modules, &cache, true)
         })
         .collect();
     println!(

@@ -45,6 +45,9 @@ pub struct Analysis {
     pub exports: Option<Type>,
     /// The text parsed without a syntax error.
     pub parsed: bool,
+    /// Its index is as complete as it gets: the text parsed, or the index was read from the
+    /// recovered tree (the worker publishes a broken file's syntax error first, then recovers).
+    pub complete: bool,
     /// What it was to its project.
     pub role: Role,
     /// The project it was checked in (`None`: outside every folder).
@@ -128,8 +131,14 @@ impl Target {
 
 /// Check a target: a focused check of its file in its project (libraries from the summary
 /// cache), or for a file outside any entry the loose check (outside any Wippy project, its
-/// syntax errors only).
-pub fn analyse(t: &Target, modules: &'static ModuleSet, cache: &SummaryCache) -> Analysis {
+/// syntax errors only). With `recover`, a text that does not parse gets its index from the
+/// recovered tree.
+pub fn analyse(
+    t: &Target,
+    modules: &'static ModuleSet,
+    cache: &SummaryCache,
+    recover: bool,
+) -> Analysis {
     let file = t.project.as_deref().and_then(|p| p.files.find(&t.path));
     let yaml = is_yaml(&t.path);
     let (mut diagnostics, index, exports) = match (&t.role, t.project.as_deref(), file) {
@@ -140,6 +149,7 @@ pub fn analyse(t: &Target, modules: &'static ModuleSet, cache: &SummaryCache) ->
                 files: [idx].into_iter().collect(),
                 index: !yaml,
                 texts,
+                recover,
             };
             let mut r = check_focus_cached(p, modules, &focus, cache);
             (
@@ -164,6 +174,7 @@ pub fn analyse(t: &Target, modules: &'static ModuleSet, cache: &SummaryCache) ->
         }
     };
     let parsed = !diagnostics.iter().any(|d| d.code == Code::P0001);
+    let complete = parsed || recover || yaml || index.is_some();
     diagnostics.shrink_to_fit();
     Analysis {
         path: t.path.clone(),
@@ -174,8 +185,44 @@ pub fn analyse(t: &Target, modules: &'static ModuleSet, cache: &SummaryCache) ->
         index,
         exports,
         parsed,
+        complete,
         role: t.role.clone(),
         project: t.project.clone(),
+    }
+}
+
+/// The analyses a request about one document answers from.
+pub struct Latest {
+    /// The last one.
+    pub last: Arc<Analysis>,
+    /// The last one with an index (the last one, when it has one).
+    pub indexed: Option<Arc<Analysis>>,
+    /// The last one whose text parsed.
+    pub good: Option<Arc<Analysis>>,
+}
+
+impl Latest {
+    fn of(ws: &Workspace, last: &Arc<Analysis>) -> Latest {
+        Latest {
+            last: last.clone(),
+            indexed: ws.indexed.get(&last.path).cloned(),
+            good: ws.good.get(&last.path).cloned(),
+        }
+    }
+
+    /// The analyses with an index, newest first, without repeats.
+    pub fn candidates(&self) -> Vec<Arc<Analysis>> {
+        let mut out: Vec<Arc<Analysis>> = Vec::new();
+        for a in [Some(&self.last), self.indexed.as_ref(), self.good.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            let dup = out.iter().any(|o| Arc::ptr_eq(o, a));
+            if a.index.is_some() && !dup {
+                out.push(a.clone());
+            }
+        }
+        out
     }
 }
 
@@ -222,14 +269,15 @@ impl Shared {
         c.notify_one();
     }
 
-    /// The last analysis of `path` and the last one that parsed, waiting up to `wait` for one
-    /// of at least `generation` (`None` = any) while the document is queued or being checked.
+    /// The analyses of `path` a request answers from. With `generation`, waits (up to
+    /// `wait`) for the complete analysis of at least that generation; without, for any
+    /// analysis with an index (the first one of a document just opened).
     pub async fn latest(
         &self,
         path: &Path,
         generation: Option<u64>,
         wait: Duration,
-    ) -> Option<(Arc<Analysis>, Option<Arc<Analysis>>)> {
+    ) -> Option<Latest> {
         let deadline = Instant::now() + wait;
         loop {
             let notified = self.analysed.notified();
@@ -238,18 +286,21 @@ impl Shared {
             {
                 let ws = self.ws();
                 let doc = ws.docs.get(path)?;
-                let want = generation.unwrap_or(0).min(doc.generation);
                 if let Some(a) = ws.analyses.get(path) {
-                    if a.generation >= want {
-                        return Some((a.clone(), ws.good.get(path).cloned()));
+                    let ready = match generation {
+                        Some(g) => a.generation >= g.min(doc.generation) && a.complete,
+                        None => a.complete || ws.indexed.contains_key(path),
+                    };
+                    if ready {
+                        return Some(Latest::of(&ws, a));
                     }
                 }
             }
             let left = deadline.checked_duration_since(Instant::now())?;
             if tokio::time::timeout(left, notified).await.is_err() {
                 let ws = self.ws();
-                let a = ws.analyses.get(path).cloned()?;
-                return Some((a, ws.good.get(path).cloned()));
+                let a = ws.analyses.get(path)?;
+                return Some(Latest::of(&ws, a));
             }
         }
     }
@@ -271,9 +322,12 @@ impl Shared {
                 }
                 *woken = false;
             }
-            while let Some(p) = self.step() {
+            while let Some((p, incomplete)) = self.step() {
                 if let Some(p) = p {
                     publish(p);
+                }
+                if let Some(t) = incomplete {
+                    self.recover(t);
                 }
             }
             self.analysed.notify_waiters();
@@ -281,8 +335,9 @@ impl Shared {
     }
 
     /// Reload stale roots, then check the most urgent queued document. `None` when the queue
-    /// is empty; else what to publish, if anything.
-    fn step(&self) -> Option<Option<Publish>> {
+    /// is empty; else what to publish, if anything, and the target to check again for its
+    /// recovered index (a text that does not parse).
+    fn step(&self) -> Option<(Option<Publish>, Option<Target>)> {
         self.reload_stale();
         let (target, modules) = {
             let mut ws = self.ws();
@@ -293,16 +348,13 @@ impl Shared {
                 }
             }
         };
-        let a = Arc::new(analyse(&target, modules, &self.cache));
+        let a = Arc::new(analyse(&target, modules, &self.cache, false));
         let mut ws = self.ws();
         let Some(doc) = ws.docs.get(&target.path) else {
-            return Some(None);
+            return Some((None, None));
         };
         let current = doc.generation == target.generation;
-        let previous = ws.analyses.insert(target.path.clone(), a.clone());
-        if a.parsed && a.index.is_some() {
-            ws.good.insert(target.path.clone(), a.clone());
-        }
+        let previous = ws.store(&a);
         let new_text = previous
             .as_ref()
             .is_none_or(|p| p.generation != a.generation);
@@ -324,7 +376,29 @@ impl Shared {
         });
         drop(ws);
         self.analysed.notify_waiters();
-        Some(out)
+        let incomplete = (!a.complete && current).then_some(target);
+        Some((out, incomplete))
+    }
+
+    /// Check `t` again with the index from the recovered tree, unless the document changed
+    /// since; the diagnostics are the same, so nothing is published.
+    fn recover(&self, t: Target) {
+        let modules = self.ws().modules;
+        let still = |ws: &Workspace| {
+            ws.docs
+                .get(&t.path)
+                .is_some_and(|d| d.generation == t.generation)
+        };
+        if !still(&self.ws()) {
+            return;
+        }
+        let a = Arc::new(analyse(&t, modules, &self.cache, true));
+        let mut ws = self.ws();
+        if still(&ws) {
+            ws.store(&a);
+        }
+        drop(ws);
+        self.analysed.notify_waiters();
     }
 
     /// Reload the roots marked stale (a YAML edit, a watched file), without the lock while

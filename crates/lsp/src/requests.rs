@@ -32,26 +32,29 @@ const WAIT: Duration = Duration::from_secs(5);
 pub(crate) struct Here {
     path: PathBuf,
     text: Text,
+    /// The last analysis (diagnostics, role, project).
     a: Arc<Analysis>,
-    good: Option<Arc<Analysis>>,
+    /// Analyses with an index, newest first.
+    indexed: Vec<Arc<Analysis>>,
     enc: Encoding,
     config: Config,
     modules: &'static ModuleSet,
 }
 
 impl Here {
-    /// The last analysis, then the last one that parsed, each with its mapping to the text.
+    /// The analyses with an index, newest first (the last, the last indexed, the last that
+    /// parsed), each with its mapping to the text; the last analysis when none has one.
     fn analyses(&self) -> Vec<(&Analysis, Shift)> {
-        let mut v = vec![(
-            &*self.a,
-            Shift::between(self.a.text.as_str(), self.text.as_str()),
-        )];
-        if let Some(g) = self
-            .good
-            .as_deref()
-            .filter(|g| g.generation != self.a.generation)
-        {
-            v.push((g, Shift::between(g.text.as_str(), self.text.as_str())));
+        let mut v: Vec<(&Analysis, Shift)> = self
+            .indexed
+            .iter()
+            .map(|a| (&**a, Shift::between(a.text.as_str(), self.text.as_str())))
+            .collect();
+        if v.is_empty() {
+            v.push((
+                &*self.a,
+                Shift::between(self.a.text.as_str(), self.text.as_str()),
+            ));
         }
         v
     }
@@ -82,16 +85,18 @@ impl Backend {
             let d = ws.docs.get(&path)?;
             (d.generation, ws.encoding, ws.config.clone(), ws.modules)
         };
-        let (a, good) = self
+        let latest = self
             .shared
             .latest(&path, fresh.then_some(generation), WAIT)
             .await?;
+        let indexed = latest.candidates();
+        let a = latest.last;
         let text = self.shared.ws().docs.get(&path)?.text.clone();
         Some(Here {
             path,
             text,
             a,
-            good,
+            indexed,
             enc,
             config,
             modules,
@@ -110,7 +115,7 @@ impl Backend {
         tokio::task::spawn_blocking(move || {
             targets
                 .iter()
-                .map(|t| analyse(t, modules, &shared.cache))
+                .map(|t| analyse(t, modules, &shared.cache, true))
                 .collect()
         })
         .await
@@ -301,8 +306,8 @@ impl Backend {
             let generation = self.shared.ws().docs.get(&f).map(|d| d.generation);
             match generation {
                 Some(g) => {
-                    if let Some((a, _)) = self.shared.latest(&f, Some(g), WAIT).await {
-                        out.push((f, a));
+                    if let Some(l) = self.shared.latest(&f, Some(g), WAIT).await {
+                        out.push((f, l.last));
                     }
                 }
                 None => {

@@ -99,6 +99,8 @@ pub struct Workspace {
     pub config: Config,
     /// The last analysis of each open document.
     pub analyses: HashMap<PathBuf, Arc<Analysis>>,
+    /// The last analysis of each open document that has an index (parsed or recovered).
+    pub indexed: HashMap<PathBuf, Arc<Analysis>>,
     /// The last analysis of each open document whose text parsed.
     pub good: HashMap<PathBuf, Arc<Analysis>>,
     /// Documents waiting for analysis, most urgent first.
@@ -198,6 +200,17 @@ fn marked_root(path: &Path) -> Option<PathBuf> {
 }
 
 impl Workspace {
+    /// Keep `a` as the last analysis of its document (and as the last indexed or parsed one).
+    pub fn store(&mut self, a: &Arc<Analysis>) -> Option<Arc<Analysis>> {
+        if a.index.is_some() {
+            self.indexed.insert(a.path.clone(), a.clone());
+            if a.parsed {
+                self.good.insert(a.path.clone(), a.clone());
+            }
+        }
+        self.analyses.insert(a.path.clone(), a.clone())
+    }
+
     /// An empty workspace (no folders yet).
     pub fn new() -> Workspace {
         Workspace {
@@ -207,6 +220,7 @@ impl Workspace {
             encoding: Encoding::Utf16,
             config: Config::default(),
             analyses: HashMap::new(),
+            indexed: HashMap::new(),
             good: HashMap::new(),
             dirty: VecDeque::new(),
             stale_roots: Vec::new(),
@@ -370,6 +384,7 @@ impl Workspace {
     pub fn close(&mut self, path: &Path) {
         self.docs.remove(path);
         self.analyses.remove(path);
+        self.indexed.remove(path);
         self.good.remove(path);
         self.published.remove(path);
         self.dirty.retain(|p| p != path);

@@ -23,7 +23,7 @@ fn analysed(text: &str) -> Analysis {
         role: Role::Plain,
         texts: HashMap::new(),
     };
-    analyse(&t, ModuleSet::bundled(), &SummaryCache::new())
+    analyse(&t, ModuleSet::bundled(), &SummaryCache::new(), true)
 }
 
 fn complete_at(a: &Analysis, text: &str, offset: usize, trigger: Option<&str>) -> Vec<String> {
