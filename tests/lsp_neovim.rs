@@ -34,18 +34,6 @@ fn neovim() -> Result<(PathBuf, String), String> {
     Ok((nvim, version))
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read dir").flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).expect("copy");
-        }
-    }
-}
-
 #[test]
 fn neovim_opens_completes_hovers_and_renames() {
     let (nvim, version) = match neovim() {
@@ -64,7 +52,7 @@ fn neovim_opens_completes_hovers_and_renames() {
         .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_wippy")), PathBuf::from);
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let root = common::tmp("nvim-app");
-    copy_dir(&repo.join("examples/app"), &root);
+    common::copy_dir(&repo.join("examples/app"), &root);
     let root = root.canonicalize().expect("canonical");
     let file = root.join("src/api/create_user.lua");
     let mut child = Command::new(&nvim)

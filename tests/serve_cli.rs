@@ -176,7 +176,7 @@ fn the_sandbox_has_no_escapes() {
 #[test]
 fn fallback_policy_serves_the_template() {
     let dir = tmp("fallback-twin");
-    copy_dir(std::path::Path::new("tests/fixtures/twins/hostile"), &dir);
+    common::copy_dir(std::path::Path::new("tests/fixtures/twins/hostile"), &dir);
     let toml = std::fs::read_to_string(dir.join("wraith.toml"))
         .expect("toml")
         .replace("on_error = \"fail\"", "on_error = \"fallback\"");
@@ -216,22 +216,10 @@ fn two_hundred_concurrent_clients_lose_nothing() {
     assert_eq!(json(&list)["count"], 200);
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read_dir").flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).expect("copy");
-        }
-    }
-}
-
 #[test]
 fn deterministic_clock_gives_identical_responses() {
     let dir = tmp("deterministic-twin");
-    copy_dir(std::path::Path::new(LEDGER), &dir);
+    common::copy_dir(std::path::Path::new(LEDGER), &dir);
     let toml = std::fs::read_to_string(dir.join("wraith.toml"))
         .expect("toml")
         .replace("mode = \"real\"", "mode = \"deterministic\"");

@@ -153,6 +153,11 @@ impl Session {
         self.child.try_wait().ok().flatten().is_none()
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Wait up to `secs` seconds for the process to end; its exit code.
     pub fn wait_exit(&mut self, secs: u64) -> Option<i32> {
         let deadline = Instant::now() + Duration::from_secs(secs);

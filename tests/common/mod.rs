@@ -34,6 +34,19 @@ pub fn tmp(name: &str) -> PathBuf {
     dir
 }
 
+/// Copy the directory `from` to `to`, recursively.
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir").flatten() {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
+    }
+}
+
 /// A `wippy serve` child process on 127.0.0.1 (killed when dropped).
 pub struct Served {
     /// The process.

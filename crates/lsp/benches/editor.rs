@@ -4,6 +4,9 @@
 //! definition do on the last analysis — right after an edit, from the analysis of the text
 //! before it. Run: `cargo bench -p lsp --bench editor`.
 
+#[path = "../../../benches/common/proc.rs"]
+mod proc;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -49,17 +52,6 @@ fn project(dir: &Path, files: usize, lines_each: usize) {
 fn percentile(mut v: Vec<Duration>, p: f64) -> Duration {
     v.sort();
     v[((v.len() as f64 - 1.0) * p) as usize]
-}
-
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
 }
 
 fn scratch(name: &str) -> PathBuf {
@@ -177,7 +169,7 @@ fn main() {
     let big = scratch("twenty");
     project(&big, 20, 2_800);
     let big = big.canonicalize().expect("dir");
-    let before = rss_kib();
+    let before = proc::rss_kib(None);
     let p = Arc::new(project::load_project(&big).expect("load"));
     let cache = SummaryCache::new();
     let t = Instant::now();
@@ -191,7 +183,7 @@ fn main() {
     println!(
         "20 open entries of 2,800 lines: analysed in {:?}, RSS +{} MiB",
         t.elapsed(),
-        rss_kib().saturating_sub(before) / 1024
+        proc::rss_kib(None).saturating_sub(before) / 1024
     );
     assert_eq!(kept.len(), 20);
     let _ = std::fs::remove_dir_all(&big);
