@@ -348,7 +348,10 @@ impl Shared {
                 }
             }
         };
-        let a = Arc::new(analyse(&target, modules, &self.cache, false));
+        let Some(a) = guarded(|| analyse(&target, modules, &self.cache, false)) else {
+            return Some((None, None));
+        };
+        let a = Arc::new(a);
         let mut ws = self.ws();
         let Some(doc) = ws.docs.get(&target.path) else {
             return Some((None, None));
@@ -392,7 +395,10 @@ impl Shared {
         if !still(&self.ws()) {
             return;
         }
-        let a = Arc::new(analyse(&t, modules, &self.cache, true));
+        let Some(a) = guarded(|| analyse(&t, modules, &self.cache, true)) else {
+            return;
+        };
+        let a = Arc::new(a);
         let mut ws = self.ws();
         if still(&ws) {
             ws.store(&a);
@@ -417,7 +423,9 @@ impl Shared {
                     .collect();
                 (dir, overlay)
             };
-            let project = Arc::new(project::load_project_with(&dir, overlay).unwrap_or_default());
+            let project = guarded(|| project::load_project_with(&dir, overlay).unwrap_or_default())
+                .unwrap_or_default();
+            let project = Arc::new(project);
             let mut ws = self.ws();
             if let Some(r) = ws.roots.iter().position(|root| root.dir == dir) {
                 ws.roots[r].project = project;
@@ -430,6 +438,18 @@ impl Shared {
                 .collect();
             drop(ws);
             self.cache.retain(|p| files.contains(p));
+        }
+    }
+}
+
+/// `f()`, or `None` (and a line on stderr) if it panicked: a bug in one analysis or request
+/// must not stop the server.
+pub fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(v) => Some(v),
+        Err(_) => {
+            eprintln!("wippy lsp: internal error (panic) answering a request; it was dropped");
+            None
         }
     }
 }

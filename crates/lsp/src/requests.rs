@@ -15,7 +15,7 @@ use tower_lsp::jsonrpc::{Error, Result};
 use tower_lsp::lsp_types::*;
 use typedefs::ModuleSet;
 
-use crate::analysis::{analyse, Analysis, Target};
+use crate::analysis::{analyse, guarded, Analysis, Target};
 use crate::complete::{self, Completion};
 use crate::convert::{bytes, diagnostic, edit, path_of, pos, position, range, uri_of};
 use crate::navigate::{self, Place, Subject};
@@ -148,34 +148,37 @@ impl Backend {
                 Some(src) => self.exports_of(&h, &src).await,
                 None => None,
             };
-            return Some(yaml::complete(
-                h.a.project.as_deref(),
-                h.modules,
-                &h.path,
-                h.text.as_str(),
-                offset,
-                &|_| exports.clone(),
-            ));
+            return guarded(|| {
+                yaml::complete(
+                    h.a.project.as_deref(),
+                    h.modules,
+                    &h.path,
+                    h.text.as_str(),
+                    offset,
+                    &|_| exports.clone(),
+                )
+            });
         }
         let analyses = h.analyses();
         let snippets = h.config.snippets;
-        match complete::lua(
-            h.modules,
-            &analyses,
-            h.text.as_str(),
-            offset,
-            trigger.as_deref(),
-            snippets,
-        ) {
+        let completion = guarded(|| {
+            complete::lua(
+                h.modules,
+                &analyses,
+                h.text.as_str(),
+                offset,
+                trigger.as_deref(),
+                snippets,
+            )
+        })?;
+        match completion {
             Completion::Items(items) => Some(items),
             Completion::Nothing => None,
             Completion::Patch { text, hole, colon } => {
                 let mut target = Target::of(&self.shared.ws(), &h.path)?;
                 target.text = Text::new(text);
                 let a = self.analyse_all(vec![target]).await.pop()?;
-                Some(complete::patched_members(
-                    h.modules, &a, hole, colon, snippets,
-                ))
+                guarded(|| complete::patched_members(h.modules, &a, hole, colon, snippets))
             }
         }
     }
@@ -196,7 +199,7 @@ impl Backend {
         let value = h
             .analyses()
             .iter()
-            .find_map(|(a, shift)| hover::hover(h.modules, a, shift.to_old(offset)))?;
+            .find_map(|(a, shift)| guarded(|| hover::hover(h.modules, a, shift.to_old(offset)))?)?;
         Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
@@ -212,7 +215,7 @@ impl Backend {
     ) -> Option<SignatureHelp> {
         let h = self.here(&tp.text_document.uri, false).await?;
         let offset = h.offset(tp.position);
-        hover::signature(h.modules, &h.analyses(), h.text.as_str(), offset)
+        guarded(|| hover::signature(h.modules, &h.analyses(), h.text.as_str(), offset))?
     }
 
     pub(crate) async fn definition_at(&self, tp: TextDocumentPositionParams) -> Option<Location> {
@@ -220,12 +223,13 @@ impl Backend {
         let offset = h.offset(tp.position);
         if is_yaml(&h.path) {
             let read = |p: &Path| self.read(p).map(|t| t.to_string());
-            let place = yaml::definition(&h.path, h.text.as_str(), offset, &read)?;
+            let place = guarded(|| yaml::definition(&h.path, h.text.as_str(), offset, &read))??;
             return self.location(&place);
         }
         let read = |p: &Path| self.read(p);
         for (a, shift) in h.analyses() {
-            let Some(place) = navigate::definition(a, &h.path, shift.to_old(offset), &read) else {
+            let found = guarded(|| navigate::definition(a, &h.path, shift.to_old(offset), &read));
+            let Some(place) = found.flatten() else {
                 continue;
             };
             if place.path == h.path {
@@ -248,7 +252,7 @@ impl Backend {
         let h = self.here(&tp.text_document.uri, true).await?;
         let offset = h.offset(tp.position);
         let shift = Shift::between(h.a.text.as_str(), h.text.as_str());
-        let (subject, _) = navigate::subject_at(&h.a, &h.path, shift.to_old(offset))?;
+        let (subject, _) = guarded(|| navigate::subject_at(&h.a, &h.path, shift.to_old(offset)))??;
         let index = h.a.index.clone()?;
         match subject {
             Subject::Local(id) => {
@@ -359,7 +363,7 @@ impl Backend {
             return None;
         }
         h.analyses().iter().find_map(|(a, shift)| {
-            navigate::subject_at(a, &h.path, shift.to_old(offset))?;
+            guarded(|| navigate::subject_at(a, &h.path, shift.to_old(offset)))??;
             Some(PrepareRenameResponse::RangeWithPlaceholder {
                 range: h.range(&(start..end)),
                 placeholder: name.to_owned(),
@@ -405,7 +409,8 @@ impl Backend {
             let Some(index) = a.index.as_deref() else {
                 continue;
             };
-            let found = hints::highlight(index, a, shift.to_old(offset));
+            let found =
+                guarded(|| hints::highlight(index, a, shift.to_old(offset))).unwrap_or_default();
             if !found.is_empty() {
                 return Some(
                     found
@@ -425,10 +430,12 @@ impl Backend {
         let h = self.here(uri, false).await?;
         let shift = Shift::between(h.a.text.as_str(), h.text.as_str());
         let syms = if is_yaml(&h.path) {
-            symbols::yaml(h.a.project.as_deref()?, &h.path, h.a.text.as_str())
+            let p = h.a.project.as_deref()?;
+            guarded(|| symbols::yaml(p, &h.path, h.a.text.as_str()))?
         } else {
             let (a, _) = h.analyses().into_iter().find(|(a, _)| a.index.is_some())?;
-            symbols::lua(a.index.as_deref()?)
+            let index = a.index.as_deref()?;
+            guarded(|| symbols::lua(index))?
         };
         let shift = if is_yaml(&h.path) {
             shift
@@ -524,7 +531,7 @@ impl Backend {
         let want = shift.to_old(want.start)..shift.to_old(want.end);
         let read = |p: &Path| self.read(p);
         let mut out = Vec::new();
-        for act in actions::actions(&h.a, &h.path, want, &read) {
+        for act in guarded(|| actions::actions(&h.a, &h.path, want, &read))? {
             let mut changes: HashMap<Url, Vec<TextEdit>> = HashMap::new();
             for e in &act.edits {
                 let (text, span) = if e.path == h.path {
@@ -560,7 +567,7 @@ impl Backend {
         let h = self.here(uri, true).await?;
         let text = &h.a.text;
         Some(
-            hints::folding(&h.a)
+            guarded(|| hints::folding(&h.a))?
                 .into_iter()
                 .filter_map(|(s, e, kind)| {
                     let (a, b) = (position(text, s, h.enc), position(text, e, h.enc));
@@ -590,7 +597,7 @@ impl Backend {
         let h = self.here(uri, true).await?;
         Some(SemanticTokensResult::Tokens(SemanticTokens {
             result_id: Some(h.a.generation.to_string()),
-            data: tokens::tokens(h.modules, &h.a, h.enc),
+            data: guarded(|| tokens::tokens(h.modules, &h.a, h.enc))?,
         }))
     }
 
@@ -600,7 +607,7 @@ impl Backend {
             return Some(Vec::new());
         }
         let want = bytes(&h.a.text, &r, h.enc);
-        Some(
+        let found = guarded(|| {
             hints::inlay_hints(
                 h.modules,
                 &h.a,
@@ -608,22 +615,25 @@ impl Backend {
                 h.config.parameter_hints,
                 h.config.type_hints,
             )
-            .into_iter()
-            .map(|hint| InlayHint {
-                position: position(&h.a.text, hint.at, h.enc),
-                label: InlayHintLabel::String(hint.label),
-                kind: Some(if hint.parameter {
-                    InlayHintKind::PARAMETER
-                } else {
-                    InlayHintKind::TYPE
-                }),
-                text_edits: None,
-                tooltip: None,
-                padding_left: Some(!hint.parameter),
-                padding_right: Some(hint.parameter),
-                data: None,
-            })
-            .collect(),
+        })?;
+        Some(
+            found
+                .into_iter()
+                .map(|hint| InlayHint {
+                    position: position(&h.a.text, hint.at, h.enc),
+                    label: InlayHintLabel::String(hint.label),
+                    kind: Some(if hint.parameter {
+                        InlayHintKind::PARAMETER
+                    } else {
+                        InlayHintKind::TYPE
+                    }),
+                    text_edits: None,
+                    tooltip: None,
+                    padding_left: Some(!hint.parameter),
+                    padding_right: Some(hint.parameter),
+                    data: None,
+                })
+                .collect(),
         )
     }
 

@@ -88,6 +88,8 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        // Load the folders now, on the worker.
+        self.shared.kick();
         if self.watch.load(Ordering::Relaxed) {
             let _ = self
                 .client

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use project::env::{ChunkKind, Environment};
-use project::{load_project_with, Entry, Project};
+use project::{Entry, Project};
 use typedefs::{Global, ModuleSet};
 
 use crate::analysis::Analysis;
@@ -229,41 +229,28 @@ impl Workspace {
         }
     }
 
-    /// Texts of open documents, to stand in for their files when loading.
-    fn overlay(&self) -> HashMap<PathBuf, Arc<str>> {
-        self.docs
-            .iter()
-            .map(|(p, d)| (p.clone(), d.text.shared()))
-            .collect()
-    }
-
-    /// Load a project for `dir` (an empty one when the folder cannot be read).
-    pub fn load(&self, dir: &Path) -> Arc<Project> {
-        Arc::new(load_project_with(dir, self.overlay()).unwrap_or_default())
-    }
-
-    /// Add a workspace folder and load it (a folder already present is reloaded).
+    /// Add a workspace folder; its project is loaded by the analysis worker before the next
+    /// check (so `initialize` never waits for a big folder). A folder already present is
+    /// reloaded.
     pub fn add_root(&mut self, dir: &Path) {
         let dir = canonical(dir);
-        let project = self.load(&dir);
-        match self.roots.iter_mut().find(|r| r.dir == dir) {
-            Some(r) => r.project = project,
-            None => self.roots.push(Root { dir, project }),
-        }
+        let r = match self.roots.iter().position(|r| r.dir == dir) {
+            Some(r) => r,
+            None => {
+                self.roots.push(Root {
+                    dir,
+                    project: Arc::new(Project::default()),
+                });
+                self.roots.len() - 1
+            }
+        };
+        self.mark_stale(r);
     }
 
     /// Remove a workspace folder.
     pub fn remove_root(&mut self, dir: &Path) {
         let dir = canonical(dir);
         self.roots.retain(|r| r.dir != dir);
-    }
-
-    /// Reload every root now.
-    pub fn reload_all(&mut self) {
-        for i in 0..self.roots.len() {
-            self.roots[i].project = self.load(&self.roots[i].dir.clone());
-        }
-        self.stale_roots.clear();
     }
 
     /// The root a path belongs to: the innermost folder containing it.
