@@ -428,22 +428,17 @@ impl Backend {
 
     pub(crate) async fn document_symbols(&self, uri: &Url) -> Option<DocumentSymbolResponse> {
         let h = self.here(uri, false).await?;
-        let shift = Shift::between(h.a.text.as_str(), h.text.as_str());
-        let syms = if is_yaml(&h.path) {
+        let (syms, shift) = if is_yaml(&h.path) {
             let p = h.a.project.as_deref()?;
-            guarded(|| symbols::yaml(p, &h.path, h.a.text.as_str()))?
+            let shift = Shift::between(h.a.text.as_str(), h.text.as_str());
+            (
+                guarded(|| symbols::yaml(p, &h.path, h.a.text.as_str()))?,
+                shift,
+            )
         } else {
-            let (a, _) = h.analyses().into_iter().find(|(a, _)| a.index.is_some())?;
+            let (a, shift) = h.analyses().into_iter().find(|(a, _)| a.index.is_some())?;
             let index = a.index.as_deref()?;
-            guarded(|| symbols::lua(index))?
-        };
-        let shift = if is_yaml(&h.path) {
-            shift
-        } else {
-            h.analyses()
-                .into_iter()
-                .find(|(a, _)| a.index.is_some())
-                .map_or(shift, |(_, s)| s)
+            (guarded(|| symbols::lua(index))?, shift)
         };
         if h.config.hierarchical_symbols {
             #[allow(deprecated)]
