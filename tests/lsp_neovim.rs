@@ -50,6 +50,8 @@ fn neovim_opens_completes_hovers_and_renames() {
     };
     let server = std::env::var_os("WIPPY_LSP_BIN")
         .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_wippy")), PathBuf::from);
+    // Neovim starts it from the project copy: make a relative path absolute.
+    let server = server.canonicalize().unwrap_or(server);
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let root = common::tmp("nvim-app");
     common::copy_dir(&repo.join("examples/app"), &root);
