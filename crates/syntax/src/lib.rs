@@ -18,4 +18,4 @@ pub mod parse;
 pub mod typevalues;
 
 pub use dialect::Dialect;
-pub use parse::{parse_chunk, Parsed, PARSE_STACK};
+pub use parse::{parse_chunk, parse_chunk_recovering, Parsed, Recovered, PARSE_STACK};

@@ -15,6 +15,7 @@ mod expr;
 mod func;
 pub mod index;
 mod ops;
+pub mod outline;
 mod returns;
 mod scope;
 mod stmt;
@@ -154,11 +155,13 @@ pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> Chu
                     LocalKind::LoopVar => index::SymbolKind::LoopVar,
                 },
                 top_level: l.top_level,
+                annotated: l.annotated,
             })
             .collect(),
         uses: w.uses,
         members: w.members,
         local_types: w.local_types.clone(),
+        outline: outline::Outline::default(),
     });
     let (exports, types) = qualify_exports(w.exports, &w.local_types, env.entry_id.as_deref());
     ChunkResult {
