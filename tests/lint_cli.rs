@@ -99,7 +99,7 @@ fn namespace_code_and_limit_filters() {
     assert_eq!(two["error_count"], 8);
     let (_, limited) = json(&["lint", "examples/broken", "--json", "--limit", "3"]);
     assert_eq!(limited["diagnostics"].as_array().map(Vec::len), Some(3));
-    assert_eq!(limited["error_count"], 41, "counts cover every diagnostic");
+    assert_eq!(limited["error_count"], 42, "counts cover every diagnostic");
     let (code, _, err) = wippy(&["lint", "examples/broken", "--code", "E9999"]);
     assert_eq!(code, 2);
     assert!(err.contains("--code: unknown code `E9999`"), "{err}");
@@ -128,12 +128,12 @@ fn summary_groups_by_namespace_and_code() {
         "{out}"
     );
     assert!(
-        out.contains("  L0001    [warning]    1 occurrences\n"),
+        out.contains("  L0001    [error  ]    1 occurrences\n"),
         "{out}"
     );
     assert!(
         out.trim_end()
-            .ends_with("Checked 16 entries: 41 errors, 1 warnings, 0 hints"),
+            .ends_with("Checked 16 entries: 42 errors, 0 warnings, 0 hints"),
         "{out}"
     );
     let (_, stats, _) = wippy(&["lint", "examples/broken", "--statistics"]);

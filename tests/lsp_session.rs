@@ -44,14 +44,16 @@ end
 return { main = main }
 "#;
 
-use lsp::{canonical, labels, position_of, start, uri};
+use lsp::{canonical, labels, position_of, rich_capabilities, start, start_with, uri};
 
 #[test]
 fn a_session_answers_every_feature() {
     let dir = project("lsp-session");
     let main = dir.join("src/main.lua");
     let u = uri(&main);
-    let mut s = start(&dir);
+    let mut s = start_with(
+        json!({"processId": null, "rootUri": uri(&dir), "capabilities": rich_capabilities()}),
+    );
     s.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": u, "languageId": "lua", "version": 1, "text": MAIN}}),

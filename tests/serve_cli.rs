@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use common::{agent, copy_dir, http, serve, tmp};
+use common::{agent, http, serve, tmp};
 use serde_json::Value;
 
 const LEDGER: &str = "examples/twins/orderledger";
@@ -180,7 +180,7 @@ fn the_sandbox_has_no_escapes() {
 #[test]
 fn fallback_policy_serves_the_template() {
     let dir = tmp("fallback-twin");
-    copy_dir(std::path::Path::new("tests/fixtures/twins/hostile"), &dir);
+    common::copy_dir(std::path::Path::new("tests/fixtures/twins/hostile"), &dir);
     let toml = std::fs::read_to_string(dir.join("wraith.toml"))
         .expect("toml")
         .replace("on_error = \"fail\"", "on_error = \"fallback\"");
@@ -196,7 +196,16 @@ fn fallback_policy_serves_the_template() {
 
 #[test]
 fn two_hundred_concurrent_clients_lose_nothing() {
-    let s = serve(LEDGER, &[]);
+    // What is tested is that no request is lost: with the wall-clock limit at the twin's 100 ms,
+    // a loaded machine that deschedules a worker mid-handler would fail requests for the limit.
+    let dir = tmp("concurrent-twin");
+    common::copy_dir(std::path::Path::new(LEDGER), &dir);
+    let toml = std::fs::read_to_string(dir.join("wraith.toml"))
+        .expect("toml")
+        .replace("timeout_ms = 100\n", "timeout_ms = 10000\n");
+    assert!(toml.contains("timeout_ms = 10000"), "{toml}");
+    std::fs::write(dir.join("wraith.toml"), toml).expect("write");
+    let s = serve(&dir.to_string_lossy(), &[]);
     let url = format!("{}/orders", s.base);
     let threads: Vec<_> = (0..200)
         .map(|i| {
@@ -223,7 +232,7 @@ fn two_hundred_concurrent_clients_lose_nothing() {
 #[test]
 fn deterministic_clock_gives_identical_responses() {
     let dir = tmp("deterministic-twin");
-    copy_dir(std::path::Path::new(LEDGER), &dir);
+    common::copy_dir(std::path::Path::new(LEDGER), &dir);
     let toml = std::fs::read_to_string(dir.join("wraith.toml"))
         .expect("toml")
         .replace("mode = \"real\"", "mode = \"deterministic\"");

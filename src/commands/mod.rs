@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod completions;
+pub mod limits;
 pub mod pack;
 mod render;
 pub mod run;

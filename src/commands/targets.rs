@@ -248,7 +248,7 @@ fn check_file(
                 let modules = manifests.for_project(args, Some(&project))?;
                 let focus = Focus {
                     files: HashSet::from([idx]),
-                    index: false,
+                    ..Focus::default()
                 };
                 let mut report = check_focus_with(&project, modules, &focus, settings).report;
                 report.total_entries = entries + twin_files;

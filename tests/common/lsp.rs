@@ -21,6 +21,8 @@ pub struct Session {
     next_id: u64,
     /// Notifications received so far (in order).
     pub notifications: Vec<Value>,
+    /// Requests the server sent (answered with null), in order.
+    pub server_requests: Vec<Value>,
 }
 
 fn read_message(r: &mut impl BufRead) -> Option<Value> {
@@ -71,6 +73,7 @@ impl Session {
             incoming,
             next_id: 0,
             notifications: Vec::new(),
+            server_requests: Vec::new(),
         }
     }
 
@@ -122,6 +125,7 @@ impl Session {
             if m.get("method").is_some() && m.get("id").is_some() {
                 let id = m["id"].clone();
                 self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
+                self.server_requests.push(m);
             } else if m.get("method").is_some() {
                 self.notifications.push(m);
             }
@@ -148,6 +152,54 @@ impl Session {
     pub fn alive(&mut self) -> bool {
         self.child.try_wait().ok().flatten().is_none()
     }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Wait up to `secs` seconds for the process to end; its exit code.
+    pub fn wait_exit(&mut self, secs: u64) -> Option<i32> {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status.code().unwrap_or(-1));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
+    /// Open a document (language from the extension) and return its URI.
+    pub fn open(&mut self, path: &Path, text: &str) -> String {
+        let u = uri(path);
+        let lang = match path.extension().and_then(|e| e.to_str()) {
+            Some("yaml" | "yml") => "yaml",
+            Some("luau") => "luau",
+            _ => "lua",
+        };
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": u, "languageId": lang, "version": 1, "text": text}}),
+        );
+        u
+    }
+
+    /// Replace a document's whole text (version `version`).
+    pub fn replace(&mut self, uri: &str, version: i32, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+
+    /// A request at the position of `needle` in `text` (its start, or its end with `after`).
+    pub fn at(&mut self, method: &str, uri: &str, text: &str, needle: &str, after: bool) -> Value {
+        self.request(
+            method,
+            json!({"textDocument": {"uri": uri}, "position": position_of(text, needle, after)}),
+        )
+    }
 }
 
 impl Drop for Session {
@@ -169,14 +221,30 @@ pub fn uri(p: &Path) -> String {
 
 /// A session initialized on `dir` (UTF-16 positions).
 pub fn start(dir: &Path) -> Session {
+    start_with(
+        json!({"processId": null, "rootUri": uri(dir), "capabilities": {"general": {"positionEncodings": ["utf-16"]}}}),
+    )
+}
+
+/// A session initialized with `params` (an `initialize` request's params).
+pub fn start_with(params: Value) -> Session {
     let mut s = Session::start();
-    let r = s.request("initialize", json!({"processId": null, "rootUri": uri(dir), "capabilities": {"general": {"positionEncodings": ["utf-16"]}}}));
-    assert_eq!(
-        r["result"]["capabilities"]["positionEncoding"], "utf-16",
-        "{r}"
-    );
+    let r = s.request("initialize", params);
+    assert!(r["result"]["capabilities"].is_object(), "{r}");
     s.notify("initialized", json!({}));
     s
+}
+
+/// Client capabilities of an editor that takes snippets and nested symbols.
+pub fn rich_capabilities() -> Value {
+    json!({
+        "general": {"positionEncodings": ["utf-16"]},
+        "textDocument": {
+            "completion": {"completionItem": {"snippetSupport": true}},
+            "documentSymbol": {"hierarchicalDocumentSymbolSupport": true}
+        },
+        "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}, "workspaceFolders": true}
+    })
 }
 
 /// The LSP position of `needle` in `text` (its start, or its end with `after`).

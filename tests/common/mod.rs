@@ -135,7 +135,8 @@ pub fn wippy_stdin(args: &[&str], stdin: &str) -> (i32, String, String) {
     )
 }
 
-/// Copy the directory `from` (relative to the repository root) into `to`, recursively.
+/// Copy the directory `from` (absolute, or relative to the repository root) into `to`,
+/// recursively.
 pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(from);
     std::fs::create_dir_all(to).expect("mkdir");

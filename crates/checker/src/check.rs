@@ -58,23 +58,25 @@ impl Stats {
 }
 
 /// What a checked library contributes to its importers.
-#[derive(Clone, Debug, Default)]
-struct LibInfo {
-    exports: Option<Type>,
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct LibInfo {
+    pub(crate) exports: Option<Type>,
     /// `_G` writes of the library and of everything it imports.
-    globals: Vec<String>,
+    pub(crate) globals: Vec<String>,
     /// The types its exports name: its own declarations and its imports' (by entry id).
-    types: LocalTypes,
+    pub(crate) types: LocalTypes,
     /// Its entry id (what its types are qualified with).
-    id: Option<Arc<str>>,
+    pub(crate) id: Option<Arc<str>>,
 }
 
-struct Chunk {
-    diagnostics: Vec<Diagnostic>,
-    lib: LibInfo,
-    lines: usize,
-    parse_failed: bool,
-    index: Option<ChunkIndex>,
+/// The result of checking one chunk (what [`crate::summary::SummaryCache`] keeps).
+#[derive(Clone)]
+pub(crate) struct Chunk {
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) lib: LibInfo,
+    pub(crate) lines: usize,
+    pub(crate) parse_failed: bool,
+    pub(crate) index: Option<Arc<ChunkIndex>>,
 }
 
 /// Part of a project to check (an editor's open file): the chunks of `files` and, to type
@@ -85,6 +87,12 @@ pub struct Focus {
     pub files: HashSet<usize>,
     /// Record a [`ChunkIndex`] for each Lua chunk of `files`.
     pub index: bool,
+    /// Texts that replace files of the project for this check (an editor's buffers), by file
+    /// index.
+    pub texts: HashMap<usize, Arc<str>>,
+    /// For focused files that do not parse, build the index from the parser's recovered tree
+    /// (another parse and a walk; the diagnostics stay the syntax error).
+    pub recover: bool,
 }
 
 /// A focused check: the report (diagnostics of the focused files) and their indexes by file.
@@ -93,7 +101,7 @@ pub struct FocusedReport {
     /// Diagnostics of the focused files.
     pub report: Report,
     /// Editor indexes by file.
-    pub indexes: HashMap<usize, ChunkIndex>,
+    pub indexes: HashMap<usize, Arc<ChunkIndex>>,
     /// What each checked entry's chunk returns (its exports), by source file.
     pub exports: HashMap<usize, Type>,
 }
@@ -105,7 +113,7 @@ pub fn check_project(project: &Project, modules: &ModuleSet) -> Report {
 
 /// Check a loaded project against `modules` with `settings`.
 pub fn check_with(project: &Project, modules: &ModuleSet, settings: &Settings) -> Report {
-    in_pool(|| check_in_pool(project, modules, None, settings)).report
+    in_pool(|| check_in_pool(project, modules, None, settings, None)).report
 }
 
 /// Check the files of `focus` (and what they import), as [`check_project`] would report them.
@@ -120,12 +128,30 @@ pub fn check_focus_with(
     focus: &Focus,
     settings: &Settings,
 ) -> FocusedReport {
-    in_pool(|| check_in_pool(project, modules, Some(focus), settings))
+    in_pool(|| check_in_pool(project, modules, Some(focus), settings, None))
+}
+
+/// [`check_focus`] reusing the chunk summaries of `cache` (see [`crate::summary`]).
+pub fn check_focus_cached(
+    project: &Project,
+    modules: &ModuleSet,
+    focus: &Focus,
+    cache: &crate::summary::SummaryCache,
+) -> FocusedReport {
+    in_pool(|| {
+        check_in_pool(
+            project,
+            modules,
+            Some(focus),
+            &Settings::default(),
+            Some(cache),
+        )
+    })
 }
 
 /// Check a Lua file that no entry or twin references (an editor's stray buffer) with the
 /// default entry globals, every module allowed and undefined globals tolerated, plus an
-/// `H0001` hint saying so. Records its index.
+/// `H0001` hint saying so. Records its index (from the recovered tree if it does not parse).
 pub fn check_loose(files: &Files, file: usize, modules: &ModuleSet) -> FocusedReport {
     let globals = Environment::Entry.globals(modules);
     let env = Env {
@@ -143,7 +169,7 @@ pub fn check_loose(files: &Files, file: usize, modules: &ModuleSet) -> FocusedRe
         types: LocalTypes::new(),
         mode: Mode::GRADUAL,
     };
-    let mut chunk = in_pool(|| check_chunk(files, file, &env));
+    let mut chunk = in_pool(|| crate::summary::check_chunk_recovering(files, file, &env, true));
     let mut diagnostics = vec![Diagnostic::new(
         Code::H0001,
         file,
@@ -172,7 +198,7 @@ pub fn check_loose(files: &Files, file: usize, modules: &ModuleSet) -> FocusedRe
 
 /// Run `f` on the checker's thread pool (built once per process, [`PARSE_STACK`] of stack per
 /// worker), or on this thread if the pool cannot be built.
-fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+pub(crate) fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
     let pool = POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
@@ -229,14 +255,35 @@ fn check_in_pool(
     modules: &ModuleSet,
     focus: Option<&Focus>,
     settings: &Settings,
+    cache: Option<&crate::summary::SummaryCache>,
 ) -> FocusedReport {
+    let overridden;
+    let files = match focus.filter(|f| !f.texts.is_empty()) {
+        Some(f) => {
+            let mut fs = project.files.clone();
+            for (&idx, text) in &f.texts {
+                fs.set_text(idx, text.clone());
+            }
+            overridden = fs;
+            &overridden
+        }
+        None => &project.files,
+    };
+    let recover = focus.is_some_and(|f| f.recover);
+    let run = |file: usize, env: &Env<'_>| {
+        let recover = recover && env.index;
+        match cache {
+            Some(c) => c.chunk(files, file, env, recover),
+            None => crate::summary::check_chunk_recovering(files, file, env, recover),
+        }
+    };
     let mut diagnostics = rules::entries::load_problems(project);
     diagnostics.extend(rules::modules::unknown_modules(project, modules));
     diagnostics.extend(crate::config::unknown_codes(project));
     let needed = needed_entries(project, focus, settings);
     let mut checked_files: HashSet<usize> = HashSet::new();
     let indexed = |file: usize| focus.is_some_and(|f| f.index && f.files.contains(&file));
-    let mut indexes: HashMap<usize, ChunkIndex> = HashMap::new();
+    let mut indexes: HashMap<usize, Arc<ChunkIndex>> = HashMap::new();
     let mut exports: HashMap<usize, Type> = HashMap::new();
     let globals: HashMap<Environment, BTreeMap<String, typedefs::Global>> = Environment::ALL
         .iter()
@@ -271,7 +318,7 @@ fn check_in_pool(
                 let mut env = entry_env(e, modules, &globals, &libs);
                 env.index = indexed(file);
                 env.strict = settings.strict_for(project, file);
-                let mut chunk = check_chunk(&project.files, file, &env);
+                let mut chunk = run(file, &env);
                 chunk.diagnostics.extend(rules::entries::method_check(
                     e,
                     chunk.lib.exports.as_ref(),
@@ -332,7 +379,7 @@ fn check_in_pool(
                 );
                 env.index = indexed(file);
                 env.strict = settings.strict_for(project, file);
-                (name.clone(), file, check_chunk(&project.files, file, &env))
+                (name.clone(), file, run(file, &env))
             })
             .collect();
         for (name, file, mut chunk) in lib_results {
@@ -358,7 +405,7 @@ fn check_in_pool(
                 );
                 env.index = indexed(file);
                 env.strict = settings.strict_for(project, file);
-                (file, check_chunk(&project.files, file, &env))
+                (file, run(file, &env))
             })
             .collect();
         for (file, mut chunk) in handler_results {
@@ -414,7 +461,7 @@ fn check_in_pool(
     diagnostics.sort_by_key(|d| (std::cmp::Reverse(d.severity), d.file, d.span.start, d.code));
     FocusedReport {
         report: Report {
-            files: project.files.clone(),
+            files: files.clone(),
             diagnostics,
             total_entries,
             stats,
@@ -425,7 +472,7 @@ fn check_in_pool(
 }
 
 /// Parse and walk one chunk.
-fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
+pub(crate) fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
     let Some(src) = files.get(file) else {
         return Chunk {
             diagnostics: Vec::new(),
@@ -455,8 +502,11 @@ fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
                 exports,
                 types,
                 g_writes,
-                index,
+                mut index,
             } = walk_chunk(ast, &parsed.prepared, env, file);
+            if let Some(ix) = index.as_mut() {
+                ix.outline = crate::walk::outline::collect(ast, &text, &parsed.prepared.text);
+            }
             if !env.kind.is_twin() {
                 diagnostics.extend(rules::lowering::unlowerable(
                     ast,
@@ -474,7 +524,7 @@ fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
                 },
                 lines,
                 parse_failed: false,
-                index,
+                index: index.map(Arc::new),
             }
         }
     };

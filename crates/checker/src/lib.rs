@@ -16,6 +16,7 @@ pub mod output;
 pub mod registry;
 mod report;
 pub mod rules;
+pub mod summary;
 pub mod suppress;
 pub mod walk;
 

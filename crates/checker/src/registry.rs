@@ -7,9 +7,10 @@
 //! `types/diag/types.go`): `P0001` parse error, `E0000` type mismatch, `E0001` undefined,
 //! `E0003` wrong arity, `E0004` no field, `E0008` readonly, `E0009` unreachable, `E0010` missing
 //! return, `E0015` use before assignment, `E0019` invalid operand, `E0021` optional call,
-//! `E0022` no method, `E0023` optional index, `W0004` unused variable, `W0006` unused import. Codes of our own: `Y00xx` for entry definitions, `D0001` for determinism in
-//! workflows, `S0001` for the Wraith handler sandbox, `L0001` for code the bundled Luau runtime
-//! cannot run, `H0001` for editor hints, `H0002` for suppressions that suppress nothing,
+//! `E0022` no method, `E0023` optional index, `W0004` unused variable, `W0006` unused import.
+//! Codes of our own: `Y00xx` for entry definitions, `D0001` for determinism in workflows,
+//! `S0001` for the Wraith handler sandbox, `L0001` for a `goto` that cannot be compiled,
+//! `H0001` for editor hints, `H0002` for suppressions that suppress nothing,
 //! `C0001` for the lint configuration.
 
 use project::ProblemKind;
@@ -94,8 +95,8 @@ codes! {
         "Workflow entries replay deterministically: they may only require modules whose classes include `deterministic` or `workflow` (wippy-facts §2.1).";
     S0001: Error, "globals", "not available in the Wraith handler sandbox",
         "Twin handlers run in a Luau sandbox without io, os, debug, load, loadstring, getmetatable, setmetatable, rawget, rawset and require (seed: Lua handlers for Wraith twins).";
-    L0001: Warning, "lowering", "not runnable by the bundled Luau runtime",
-        "Valid Wippy Lua that `wippy pack --bytecode` and `wippy run` cannot lower to Luau, such as a `goto` other than a jump to the label that ends the enclosing loop body. The real Wippy runtime runs it.";
+    L0001: Error, "lowering", "goto that cannot be compiled",
+        "A `goto` with no visible label, one that jumps into the scope of a local, or one that leaves its function: Lua 5.3 refuses these at compile time (so does the Wippy runtime: \"no visible label\", \"jumps into the scope of local\"), and `wippy pack --bytecode` and `wippy run` cannot lower them to Luau.";
     Y0001: Error, "entries", "YAML syntax error",
         "An entry file (a YAML file with `namespace:`) does not parse or is not UTF-8; its entries are not loaded.";
     Y0002: Error, "entries", "missing required entry field",

@@ -34,7 +34,7 @@ pub struct Global {
 /// manifests for a bare name) and those of the libraries it imports, by the entry id of the
 /// chunk that declared them (a library's signatures name them so, see [`NamedRef::chunk`];
 /// code names them `alias.Point`).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LocalTypes {
     own: BTreeMap<String, TypeDef>,
     foreign: BTreeMap<(Arc<str>, String), TypeDef>,

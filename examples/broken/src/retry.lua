@@ -1,12 +1,14 @@
--- Valid Wippy Lua the real runtime runs, but the bundled Luau runtime cannot: a backward goto
--- (a retry loop). `wippy check` warns (L0001) where `wippy pack --bytecode` would refuse.
+-- A `goto` that jumps forward into the scope of a local: Lua 5.3 (and the Wippy runtime)
+-- refuse it when they compile the chunk, and so does `wippy check` (L0001).
 local function main(attempts: integer)
     local n = 0
-    ::again::
-    n = n + 1
-    if n < attempts then
-        goto again
+    if attempts > 10 then
+        goto done
     end
+    local step = 2
+    n = n + step * attempts
+    ::done::
+    n = n + 1
     return n
 end
 

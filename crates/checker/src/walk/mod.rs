@@ -18,6 +18,7 @@ pub mod index;
 mod loops;
 pub(crate) mod narrow;
 mod ops;
+pub mod outline;
 mod returns;
 mod scope;
 mod stmt;
@@ -185,12 +186,14 @@ pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> Chu
                     LocalKind::LoopVar => index::SymbolKind::LoopVar,
                 },
                 top_level: l.top_level,
+                annotated: l.annotated,
             })
             .collect(),
         uses: w.uses,
         use_types: w.use_types,
         members: w.members,
         local_types: w.local_types.clone(),
+        outline: outline::Outline::default(),
     });
     let (exports, types) = qualify_exports(w.exports, &w.local_types, env.entry_id.as_deref());
     ChunkResult {
