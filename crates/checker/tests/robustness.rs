@@ -136,7 +136,6 @@ fn walking_garbage_and_odd_code_never_panics() {
             lenient_globals: false,
             twin_libs: HashMap::new(),
             index: false,
-            strict: false,
             types: typedefs::LocalTypes::new(),
             mode: typedefs::Mode::GRADUAL,
         };

@@ -24,7 +24,7 @@ use crate::walk::{Cur, Walker};
 impl Walker<'_> {
     /// Whether strict mode is on (go-lua's: nil and any/unknown must be proven away).
     pub(crate) fn strict(&self) -> bool {
-        self.env.mode.unknown_strict
+        self.env.strict()
     }
 
     /// How a use of a value that may be nil from `origin` is reported (`None`: not at all).
