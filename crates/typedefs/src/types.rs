@@ -211,15 +211,14 @@ impl FunctionType {
     }
 
     /// The position of the error of a `(value…, error?)` pair among the returns: the last
-    /// return is `error?` (or, for returns inferred from code, `string?`: `return nil, "…"`)
+    /// return is `error?` or `string?` (`return nil, "…"`, Wippy code's `(T?, string?)`)
     /// after at least one value. By Wippy's convention (the manifests' `(T, error?)`
-    /// returns, go-lua's error-return policy) the values before it are nil when it is set.
+    /// returns, go-lua's error-return policy) the values before it are nil when it is set,
+    /// and not nil when it is not.
     pub fn error_slot(&self) -> Option<usize> {
         let (last, values) = self.returns.split_last()?;
         let is_error = match last {
-            Type::Optional(e) => {
-                matches!(**e, Type::Error) || (self.returns_inferred && **e == Type::String)
-            }
+            Type::Optional(e) => matches!(**e, Type::Error | Type::String),
             _ => false,
         };
         (is_error && !values.is_empty()).then_some(values.len())

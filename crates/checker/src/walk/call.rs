@@ -107,7 +107,7 @@ impl Walker<'_> {
                 let ty = self.read_name(name, span(t));
                 let mut cur = Cur::new(ty, name).with_origin(self.last_origin.take());
                 cur.key = self.lookup(name).map(|id| (id, String::new()));
-                cur
+                self.asserted(cur, span(t).end)
             }
             Prefix::Expression(e) => {
                 let ty = self.expr(e);
@@ -194,13 +194,42 @@ impl Walker<'_> {
                     cur = Cur::new(Type::Any, cur.path.clone());
                 }
             }
+            cur = self.asserted(cur, span(*s).end);
             if !matches!(s, Suffix::Call(_)) {
                 values = vec![cur.ty.clone()];
+            } else if let Some(first) = values.first_mut() {
+                first.clone_from(&cur.ty);
             }
             origin_out = cur.origin.clone();
         }
         self.last_origin = origin_out;
         values
+    }
+
+    /// Whether the fields of `t` are declarations (an annotation, a `type`, a manifest), not
+    /// what code built (a table constructor, the join of the tables an unannotated function
+    /// returns, a library's table as its importers see it): only a declared optional field is
+    /// a contract the reader must check.
+    pub(crate) fn declared_shape(&self, t: &Type) -> bool {
+        match t {
+            Type::Record(r) => r.shape == typedefs::Shape::Declared,
+            Type::Optional(t) => self.declared_shape(t),
+            Type::Named(_) => self
+                .rel()
+                .alias(t)
+                .is_none_or(|a| matches!(a, Type::Named(_)) || self.declared_shape(&a)),
+            Type::Union(ms) => ms.iter().all(|m| self.declared_shape(m)),
+            _ => true,
+        }
+    }
+
+    /// `cur` followed by `!` (ending at `end`): the programmer asserts it is not nil.
+    fn asserted(&self, mut cur: Cur, end: u32) -> Cur {
+        if self.prep.non_nil.contains(&end) {
+            cur.ty = cur.ty.non_nil();
+            cur.origin = None;
+        }
+        cur
     }
 
     /// `cur[…]` with a key that is not a field name: the element of an array or a map (which
@@ -257,7 +286,12 @@ impl Walker<'_> {
         {
             Lookup::Found { ty, .. } => {
                 let o = if ty.is_optional() {
-                    Some(origin(format!("`{path}` is optional"), OriginKind::Declared))
+                    let kind = if self.declared_shape(&cur.ty) {
+                        OriginKind::Declared
+                    } else {
+                        OriginKind::Inferred
+                    };
+                    Some(origin(format!("`{path}` is optional"), kind))
                 } else if matches!(ty, Type::Any) {
                     cur.origin.clone()
                 } else {
@@ -357,6 +391,7 @@ impl Walker<'_> {
         let Some(f) = f else {
             self.last_pair = None;
             self.last_call_origin = None;
+            self.last_open = true;
             return vec![Type::Any];
         };
         let solution = inference.map(|inf| {
@@ -374,6 +409,7 @@ impl Walker<'_> {
         };
         self.check_call(callee, &f, &args, colon, recv, &solution, &violations);
         let out = returns_of(&f, recv, &solution);
+        self.last_open = f.returns_variadic.is_some();
         self.last_pair = f.error_slot().map(|slot| (slot, callee.path.clone()));
         self.last_call_origin = out.first().and_then(|t| {
             let kind = if f.returns_inferred {

@@ -82,7 +82,10 @@ impl Walker<'_> {
                 "nil" => Type::Nil,
                 "true" => Type::Literal(Literal::Boolean(true)),
                 "false" => Type::Literal(Literal::Boolean(false)),
-                "..." => return vec![Type::Any; 1],
+                "..." => {
+                    self.last_open = true;
+                    return vec![Type::Any; 1];
+                }
                 _ => Type::Any,
             }),
             Expression::Parentheses { expression, .. } => {
@@ -144,15 +147,19 @@ impl Walker<'_> {
     pub(crate) fn expr_list(&mut self, list: &Punctuated<Expression>, want: usize) -> Vec<Type> {
         let n = list.len();
         let mut out = Vec::with_capacity(want.max(n));
+        let mut open = false;
         for (i, e) in list.iter().enumerate() {
             if i + 1 == n {
+                self.last_open = false;
                 out.extend(self.expr_multi(e));
+                open = self.last_open && super::call::is_multi(e);
             } else {
                 out.push(self.expr(e));
             }
         }
+        let pad = if open { Type::Any } else { Type::Nil };
         while out.len() < want {
-            out.push(Type::Nil);
+            out.push(pad.clone());
         }
         out
     }

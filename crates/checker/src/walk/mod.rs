@@ -10,6 +10,7 @@
 //! place. A local keeps its declared type, or its initial type joined with what it is assigned
 //! later; nothing the walk cannot prove is reported.
 
+mod asserts;
 pub(crate) mod call;
 mod expr;
 pub(crate) mod flow;
@@ -101,6 +102,9 @@ pub(crate) struct Walker<'a> {
     pub(crate) last_origin: Option<Arc<flow::Origin>>,
     /// The call just walked returns a `(value, error?)` pair: (index of the error, callee).
     pub(crate) last_pair: Option<(usize, String)>,
+    /// The expression just walked gives a number of values the walk does not know (a call of
+    /// an unknown function, `...`): targets past its values get `any`, not nil.
+    pub(crate) last_open: bool,
     /// Where the first value of the call just walked came from.
     pub(crate) last_call_origin: Option<Arc<flow::Origin>>,
     /// The enclosing loops, innermost last: what `break` and `goto continue` join into.
@@ -157,6 +161,7 @@ pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> Chu
         last_origin: None,
         last_pair: None,
         last_call_origin: None,
+        last_open: false,
         loops: Vec::new(),
         use_types: Vec::new(),
         dead_hinted: false,

@@ -225,6 +225,15 @@ impl Walker<'_> {
         n
     }
 
+    /// What `e == nil` (`nil`) or `e ~= nil` (`!nil`) proves.
+    pub(crate) fn narrow_nil(&self, e: &Expression, nil: bool) -> Narrowing {
+        let mut n = Narrowing::default();
+        if let Some(s) = self.subject(e) {
+            self.test(&s, Test::Nil(nil), &mut n);
+        }
+        n
+    }
+
     fn narrow_into(&self, cond: &Expression, sense: bool, n: &mut Narrowing, depth: u8) {
         if depth > 24 {
             return;
@@ -353,6 +362,9 @@ impl Walker<'_> {
     /// `t` where `test` holds.
     fn tested(&self, t: &Type, test: &Test) -> Type {
         match test {
+            // A value the walk holds to be nil tested non-nil: its inference fell short
+            // (an assignment it cannot see): nothing is known of it here.
+            Test::Truthy(true) | Test::Nil(false) if matches!(t, Type::Nil) => Type::Any,
             Test::Truthy(true) | Test::Nil(false) => {
                 let nn = t.non_nil();
                 match (test, &nn) {

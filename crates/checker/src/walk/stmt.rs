@@ -19,6 +19,8 @@ pub(crate) struct Value {
     pub(crate) origin: Option<Arc<Origin>>,
     /// Index of the error of the `(value, error?)` pair this value belongs to, with the callee.
     pub(crate) pair: Option<(usize, String)>,
+    /// No expression gives it (`local a, b = 1`): nil by padding.
+    pub(crate) padded: bool,
 }
 
 impl Walker<'_> {
@@ -57,7 +59,7 @@ impl Walker<'_> {
                 let values = self.values(la.expressions(), names.len());
                 let mut ids = Vec::with_capacity(names.len());
                 for (i, name) in names.iter().enumerate() {
-                    let value = values.get(i);
+                    let value = values.get(i).filter(|v| !v.padded);
                     if let (Some(declared), Some(value)) = (self.annotation(name), value) {
                         let e = exprs.get(i).copied().filter(|_| i < exprs.len());
                         let o = value.origin.clone();
@@ -295,10 +297,13 @@ impl Walker<'_> {
     ) -> Vec<Value> {
         let n = list.len();
         let mut out: Vec<Value> = Vec::with_capacity(want.max(n));
+        let mut open = false;
         for (i, e) in list.iter().enumerate() {
             self.last_pair = None;
             if i + 1 == n {
+                self.last_open = false;
                 let tys = self.expr_multi(e);
+                open = self.last_open && super::call::is_multi(e);
                 let origin = self.last_origin.take();
                 let pair = match e {
                     Expression::FunctionCall(_) => self.last_pair.take(),
@@ -310,6 +315,7 @@ impl Walker<'_> {
                         ty,
                         origin: if k == 0 { origin.clone() } else { None },
                         pair: pair.as_ref().map(|(slot, c)| (first + slot, c.clone())),
+                        padded: false,
                     });
                 }
             } else {
@@ -319,14 +325,16 @@ impl Walker<'_> {
                     ty,
                     origin,
                     pair: None,
+                    padded: false,
                 });
             }
         }
         while out.len() < want {
             out.push(Value {
-                ty: Type::Nil,
+                ty: if open { Type::Any } else { Type::Nil },
                 origin: None,
                 pair: None,
+                padded: !open,
             });
         }
         out
@@ -356,10 +364,6 @@ impl Walker<'_> {
                 continue;
             }
             let cur = l.flow.clone();
-            if cur.ty.is_optional() && cur.origin.is_some() {
-                // Nil even without an error (`(string?, error?)`): a declared optional.
-                continue;
-            }
             let why = format!("{callee}(…) returns nil when it fails");
             let ty = match cur.ty {
                 Type::Nil => Type::Nil,
@@ -383,32 +387,6 @@ impl Walker<'_> {
                 };
                 self.set_flow(e, v);
             }
-        }
-    }
-
-    /// What a call statement does to the flow: `error(…)` ends it, `assert(x, …)` narrows.
-    fn call_statement_flow(&mut self, c: &full_moon::ast::FunctionCall) {
-        use full_moon::ast::{Call, FunctionArgs, Prefix, Suffix};
-        let Prefix::Name(t) = c.prefix() else { return };
-        let name = ident(t);
-        if self.lookup(name).is_some() {
-            return;
-        }
-        let suffixes: Vec<&Suffix> = c.suffixes().collect();
-        let [Suffix::Call(Call::AnonymousCall(args))] = suffixes.as_slice() else {
-            return;
-        };
-        match name {
-            "error" => self.set_reachable(false),
-            "assert" => {
-                if let FunctionArgs::Parentheses { arguments, .. } = &**args {
-                    if let Some(first) = arguments.iter().next() {
-                        let n = self.narrow(first, true);
-                        self.apply(n);
-                    }
-                }
-            }
-            _ => {}
         }
     }
 
