@@ -181,9 +181,21 @@ pub struct FunctionType {
     pub returns: Vec<Type>,
     /// Type of extra return values (`...T`), or `Some(Any)` when the returns are unspecified.
     pub returns_variadic: Option<Type>,
-    /// The returns were inferred from the body of an unannotated function (joined over its
-    /// `return`s), not declared: a nil among them comes from code, not from a contract.
-    pub returns_inferred: bool,
+    /// Where the returns come from: how seriously a nil among them is taken.
+    pub returns_from: ReturnsFrom,
+}
+
+/// Where the returns of a [`FunctionType`] come from (a nil among them is reported, by the
+/// checker's nil rules, as an error, a default-mode warning, or in strict mode only).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ReturnsFrom {
+    /// Written in type syntax: a manifest signature, a function type in an annotation.
+    #[default]
+    Signature,
+    /// A Lua function whose returns are annotated (`function f(): User?`).
+    Annotated,
+    /// Inferred from the body of an unannotated Lua function (joined over its `return`s).
+    Inferred,
 }
 
 impl FunctionType {

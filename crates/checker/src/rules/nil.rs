@@ -3,12 +3,15 @@
 //! an operand of arithmetic, `..`, `<` or `#`, or passed, assigned or returned where a
 //! non-optional type is declared (`E0000`). The message says where the nil comes from.
 //!
-//! How seriously depends on that origin ([`crate::walk::flow::OriginKind`]): a declaration
-//! (`T?`, an optional field, a declared return) is an error; the value of a `(value, error?)`
-//! pair whose error was kept but not checked is a warning in default mode; a nil only inferred
-//! from code (an unannotated function that can `return nil`, `local x` without a value) or the
-//! value of a pair whose error was dropped, and an element read from an array or a map, are
-//! reported in strict mode only (go-lua's strict mode). Dead code is not reported.
+//! How seriously depends on that origin ([`crate::walk::flow::OriginKind`]), in default mode:
+//! the program's own declaration (an annotated `T?` local or parameter, the annotated return of
+//! a Lua function) is an error; a contract written elsewhere (an optional field of a declared
+//! record, the return of a manifest signature such as `tonumber`) and the value of a
+//! `(value, error?)` pair whose error was kept but not checked are warnings; a nil only
+//! inferred from code (an unannotated function that can `return nil`, the fields of tables
+//! built in code, `local x` without a value), the value of a pair whose error was dropped, a
+//! field of an upvalue read in a closure, and an element read from an array or a map are not
+//! reported. Strict mode (go-lua's) reports all of them as errors. Dead code is not reported.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -34,9 +37,11 @@ impl Walker<'_> {
         }
         let strict = self.strict();
         match origin.map(|o| o.kind) {
-            Some(OriginKind::Declared) => Some(Severity::Error),
-            Some(OriginKind::Pair { err: Some(_) }) if !strict => Some(Severity::Warning),
             _ if strict => Some(Severity::Error),
+            Some(OriginKind::Declared) => Some(Severity::Error),
+            Some(OriginKind::Contract | OriginKind::Pair { err: Some(_) }) => {
+                Some(Severity::Warning)
+            }
             _ => None,
         }
     }
@@ -69,14 +74,14 @@ impl Walker<'_> {
         true
     }
 
-    /// Before `cur.f`, `cur[k]`, `cur(…)`, `cur:m(…)`: report a receiver that may be nil and
-    /// go on with its non-nil part.
-    pub(crate) fn nil_receiver(&mut self, mut cur: Cur, sp: Range<u32>, code: Code) -> Cur {
+    /// Before `cur.f`, `cur[k]` (`E0023`), `cur(…)` (`E0021`), `cur:m(…)` (`E0021`, `method`):
+    /// report a receiver that may be nil and go on with its non-nil part.
+    pub(crate) fn nil_receiver(&mut self, mut cur: Cur, sp: Range<u32>, code: Code, method: bool) -> Cur {
         if !cur.ty.is_optional() {
             return cur;
         }
         let verb = if code == Code::E0021 { "call" } else { "index" };
-        let subject = if code == Code::E0021 && !cur.path.ends_with(')') {
+        let subject = if method {
             format!("a method of `{}`", cur.path)
         } else {
             format!("`{}`", cur.path)

@@ -91,7 +91,7 @@ impl Walker<'_> {
                 {
                     if let Some(Suffix::Call(Call::AnonymousCall(args))) = suffixes.first() {
                         let ty = self.require(args);
-                        return self.continue_chain(Cur::new(ty, "require(…)"), &suffixes[1..]);
+                        return self.continue_chain(Cur::new(ty, "require(…)"), None, &suffixes[1..]);
                     }
                 }
                 if name == "wraith" && self.env.kind.is_twin() && self.lookup(name).is_none() {
@@ -100,7 +100,11 @@ impl Walker<'_> {
                     {
                         if ident(name) == "import" {
                             let ty = self.wraith_import(args);
-                            return self.continue_chain(Cur::new(ty, "wraith.import(…)"), rest);
+                            return self.continue_chain(
+                                Cur::new(ty, "wraith.import(…)"),
+                                None,
+                                rest,
+                            );
                         }
                     }
                 }
@@ -115,20 +119,33 @@ impl Walker<'_> {
             }
             _ => Cur::new(Type::Any, "?"),
         };
-        self.continue_chain(cur, suffixes)
+        self.continue_chain(cur, Some(prefix), suffixes)
     }
 
-    fn continue_chain(&mut self, mut cur: Cur, suffixes: &[&Suffix]) -> Vec<Type> {
+    /// The rest of a chain after its prefix (`prefix`, to find call facts, when the chain is
+    /// the source's own).
+    fn continue_chain(
+        &mut self,
+        mut cur: Cur,
+        prefix: Option<&Prefix>,
+        suffixes: &[&Suffix],
+    ) -> Vec<Type> {
         let mut values = vec![cur.ty.clone()];
         let mut origin_out = cur.origin.clone();
-        for s in suffixes {
+        let facts = prefix.filter(|_| {
+            self.flow
+                .paths
+                .keys()
+                .any(|(l, _)| *l == super::flow::CALL_FACT)
+        });
+        for (i, s) in suffixes.iter().enumerate() {
             match s {
                 Suffix::Index(Index::Dot { name, .. }) => {
-                    cur = self.nil_receiver(cur, span(name), Code::E0023);
+                    cur = self.nil_receiver(cur, span(name), Code::E0023, false);
                     cur = self.member(cur, ident(name).to_owned(), span(name));
                 }
                 Suffix::Index(Index::Brackets { expression, .. }) => {
-                    cur = self.nil_receiver(cur, span(expression), Code::E0023);
+                    cur = self.nil_receiver(cur, span(expression), Code::E0023, false);
                     let key = self.expr(expression);
                     cur = match key {
                         Type::Literal(Literal::String(s)) if is_identifier(&s) => {
@@ -138,14 +155,14 @@ impl Walker<'_> {
                     };
                 }
                 Suffix::Call(Call::AnonymousCall(args)) => {
-                    cur = self.nil_receiver(cur, span(args), Code::E0021);
+                    cur = self.nil_receiver(cur, span(args), Code::E0021, false);
                     values = self.call_value(&cur, args, false, &Type::Any);
                     let ty = values.first().cloned().unwrap_or(Type::Nil);
                     cur = Cur::new(ty, format!("{}(…)", cur.path))
                         .with_origin(self.last_call_origin.take());
                 }
                 Suffix::Call(Call::MethodCall(mc)) => {
-                    cur = self.nil_receiver(cur, span(mc.name()), Code::E0021);
+                    cur = self.nil_receiver(cur, span(mc.name()), Code::E0021, true);
                     let name = ident(mc.name()).to_owned();
                     let recv = cur.ty.clone();
                     self.record_member(span(mc.name()), &recv, true);
@@ -195,6 +212,12 @@ impl Walker<'_> {
                 }
             }
             cur = self.asserted(cur, span(*s).end);
+            if let (Some(p), Suffix::Call(_)) = (facts, s) {
+                if self.is_call_fact(p, &suffixes[..=i]) {
+                    cur.ty = cur.ty.non_nil();
+                    cur.origin = None;
+                }
+            }
             if !matches!(s, Suffix::Call(_)) {
                 values = vec![cur.ty.clone()];
             } else if let Some(first) = values.first_mut() {
@@ -221,6 +244,16 @@ impl Walker<'_> {
             Type::Union(ms) => ms.iter().all(|m| self.declared_shape(m)),
             _ => true,
         }
+    }
+
+    /// Whether the call `prefix suffixes` was proven not nil (`f(x) and f(x).y`).
+    fn is_call_fact(&self, prefix: &Prefix, suffixes: &[&Suffix]) -> bool {
+        let mut text = prefix.to_string();
+        for s in suffixes {
+            text.push_str(&s.to_string());
+        }
+        let key = (super::flow::CALL_FACT, super::flow::call_key(&text));
+        self.flow.paths.contains_key(&key)
     }
 
     /// `cur` followed by `!` (ending at `end`): the programmer asserts it is not nil.
@@ -286,10 +319,16 @@ impl Walker<'_> {
         {
             Lookup::Found { ty, .. } => {
                 let o = if ty.is_optional() {
-                    let kind = if self.declared_shape(&cur.ty) {
-                        OriginKind::Declared
-                    } else {
+                    let upvalue = cur
+                        .key
+                        .as_ref()
+                        .is_some_and(|(id, _)| self.locals[*id].depth < self.frames.len());
+                    let kind = if !self.declared_shape(&cur.ty) {
                         OriginKind::Inferred
+                    } else if upvalue {
+                        OriginKind::Upvalue
+                    } else {
+                        OriginKind::Contract
                     };
                     Some(origin(format!("`{path}` is optional"), kind))
                 } else if matches!(ty, Type::Any) {
@@ -412,10 +451,10 @@ impl Walker<'_> {
         self.last_open = f.returns_variadic.is_some();
         self.last_pair = f.error_slot().map(|slot| (slot, callee.path.clone()));
         self.last_call_origin = out.first().and_then(|t| {
-            let kind = if f.returns_inferred {
-                OriginKind::Inferred
-            } else {
-                OriginKind::Declared
+            let kind = match f.returns_from {
+                typedefs::ReturnsFrom::Inferred => OriginKind::Inferred,
+                typedefs::ReturnsFrom::Annotated => OriginKind::Declared,
+                typedefs::ReturnsFrom::Signature => OriginKind::Contract,
             };
             if t.is_optional() {
                 Some(origin(format!("`{}(…)` may return nil", callee.path), kind))

@@ -30,8 +30,16 @@ pub(crate) struct Origin {
 /// Kinds of [`Origin`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum OriginKind {
-    /// A declaration says so: an annotation `T?`, an optional field, a declared return.
+    /// The program's own declaration says so: an annotated local or parameter `T?`, the
+    /// annotated return of a function of the chunk or of a library it imports.
     Declared,
+    /// A contract written elsewhere says so: an optional field of a declared record (often
+    /// present by an invariant the type does not express, `kind == "x"`), the return of a
+    /// manifest signature (`tonumber`, `string.match`: the caller may know its input is valid).
+    Contract,
+    /// A field of a local of an enclosing function, read in a closure: the closure may run
+    /// after code the walk cannot order with it set the field (a test's `before_each`).
+    Upvalue,
     /// The value of a `(value, error?)` pair: nil when the call failed. `err` is the local
     /// holding the error, if the error was kept.
     Pair {
@@ -82,8 +90,18 @@ impl Val {
     }
 }
 
-/// A narrowed field path: local id and the dotted field names after it (`conn`, `cache.ttl`).
+/// A narrowed field path: local id and the dotted field names after it (`conn`, `cache.ttl`);
+/// or, with [`CALL_FACT`] for the id, the text of a call proven not nil (`version:previous()`
+/// in `version:previous() and version:previous():id()`).
 pub(crate) type PathKey = (usize, Box<str>);
+
+/// The "local" of a [`PathKey`] that is the text of a call expression (whitespace removed).
+pub(crate) const CALL_FACT: usize = usize::MAX;
+
+/// The key of a call expression's text: whitespace removed (comments are rare inside one).
+pub(crate) fn call_key(text: &str) -> Box<str> {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
 
 /// One undo record of the trail.
 #[derive(Debug)]
@@ -221,9 +239,23 @@ impl Walker<'_> {
     }
 
     /// Forget the narrowed field paths of local `id` at `prefix` and under it (`""`: all).
+    /// Assigning the local (`prefix` `""`) also forgets the call facts that mention it.
     pub(crate) fn forget_paths(&mut self, id: usize, prefix: &str) {
         if self.flow.paths.is_empty() {
             return;
+        }
+        if prefix.is_empty() && id < self.locals.len() {
+            let name = self.locals[id].name.as_str();
+            let stale: Vec<PathKey> = self
+                .flow
+                .paths
+                .keys()
+                .filter(|(l, text)| *l == CALL_FACT && text.contains(name))
+                .cloned()
+                .collect();
+            for k in stale {
+                self.set_path(k, None);
+            }
         }
         let keys: Vec<PathKey> = self
             .flow

@@ -129,7 +129,11 @@ impl Walker<'_> {
         }
         let mut frame = self.frames.pop().unwrap_or_default();
         let writes = std::mem::take(&mut frame.upvalue_writes);
-        f.returns_inferred = frame.declared.is_none();
+        f.returns_from = if frame.declared.is_none() {
+            typedefs::ReturnsFrom::Inferred
+        } else {
+            typedefs::ReturnsFrom::Annotated
+        };
         let (returns, returns_variadic) = frame.returns(falls);
         f.returns = returns;
         f.returns_variadic = returns_variadic;

@@ -41,6 +41,8 @@ enum Test {
 pub(crate) enum Subject {
     Local(usize),
     Path(usize, Box<str>),
+    /// A call expression, by its text ([`super::flow::call_key`]).
+    Call(Box<str>),
 }
 
 impl Narrowing {
@@ -177,6 +179,10 @@ impl Walker<'_> {
                 }
                 Some(Subject::Path(id, path.into()))
             }
+            Expression::FunctionCall(c) => {
+                let text = c.to_string();
+                (text.len() <= 200).then(|| Subject::Call(super::flow::call_key(&text)))
+            }
             _ => None,
         }
     }
@@ -196,6 +202,7 @@ impl Walker<'_> {
                 }
                 self.path_val(*id, p)
             }
+            Subject::Call(_) => None,
         }
     }
 
@@ -321,6 +328,14 @@ impl Walker<'_> {
 
     /// Apply `test` to subject `s`, recording its new value (and the pair correlation).
     fn test(&self, s: &Subject, test: Test, n: &mut Narrowing) {
+        if let Subject::Call(text) = s {
+            // Only "not nil" is kept of a call (its type is known where it is called again).
+            if matches!(test, Test::Truthy(true) | Test::Nil(false)) {
+                n.paths
+                    .push(((super::flow::CALL_FACT, text.clone()), Val::of(Type::Any)));
+            }
+            return;
+        }
         let Some(v) = self.subject_val(s, n) else {
             return;
         };
@@ -356,6 +371,7 @@ impl Walker<'_> {
                 n.locals.push((*id, new));
             }
             Subject::Path(id, p) => n.paths.push(((*id, p.clone()), new)),
+            Subject::Call(_) => {}
         }
     }
 

@@ -10,4 +10,4 @@ print(maybe(m))
 if m then
     print(need(m))
 end
-print(need(m)) -- expect-error: argument 1 (s) may be nil, expected string
+print(need(m)) -- expect-warning: argument 1 (s) may be nil, expected string

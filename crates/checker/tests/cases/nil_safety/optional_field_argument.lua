@@ -6,6 +6,6 @@ local function shout(s: string): string
 end
 
 local function greet(p: Person): string
-    return shout(p.title) -- expect-error: E0000 argument 1 (s) may be nil, expected string (`p.title` is optional)
+    return shout(p.title) -- expect-warning: E0000 argument 1 (s) may be nil, expected string (`p.title` is optional)
 end
 print(greet({name = "a"}))
