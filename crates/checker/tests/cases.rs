@@ -121,7 +121,11 @@ fn check_file(path: &Path, rel: &str) -> Result<(), String> {
         twin_libs: HashMap::new(),
         index: false,
         types: LocalTypes::new(),
-        mode: if src.lines().next().is_some_and(|l| l.trim() == "-- mode: strict") {
+        mode: if src
+            .lines()
+            .next()
+            .is_some_and(|l| l.trim() == "-- mode: strict")
+        {
             Mode::STRICT
         } else {
             Mode::GRADUAL

@@ -37,7 +37,11 @@ fn strict_mode_is_carried_from_config_and_flag() {
         strict_default: true,
         ..Settings::default()
     };
-    assert_eq!(lint.mode_for(&p, main), typedefs::Mode::GRADUAL, "--gradual wins");
+    assert_eq!(
+        lint.mode_for(&p, main),
+        typedefs::Mode::GRADUAL,
+        "--gradual wins"
+    );
     let lint = Settings {
         strict_default: true,
         ..Settings::default()
@@ -48,7 +52,10 @@ fn strict_mode_is_carried_from_config_and_flag() {
 #[test]
 fn strict_default_applies_without_config() {
     // A project without `lint.strict`: the command decides (`wippy lint` strict, `check` not).
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/library/library_generic_function");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/cases/library/library_generic_function"
+    );
     let p = project::load_project(std::path::Path::new(dir)).expect("load");
     let main = p
         .files

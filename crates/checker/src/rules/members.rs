@@ -57,10 +57,7 @@ impl Walker<'_> {
         let mut found = Vec::new();
         let mut missing: Option<String> = None;
         for m in &members {
-            let scalar = matches!(
-                m.widen(),
-                Type::Number | Type::Integer | Type::Boolean
-            );
+            let scalar = matches!(m.widen(), Type::Number | Type::Integer | Type::Boolean);
             if scalar {
                 missing.get_or_insert_with(|| m.widen().to_string());
                 continue;

@@ -68,7 +68,10 @@ impl Walker<'_> {
                 "check the error first: `if {} then return nil, {} end`",
                 self.locals[e].name, self.locals[e].name
             ),
-            _ => "check it first (`if x then … end`), give a default (`x or …`), or assert it (`x!`)".into(),
+            _ => {
+                "check it first (`if x then … end`), give a default (`x or …`), or assert it (`x!`)"
+                    .into()
+            }
         };
         self.report(d.with_help(help));
         true
@@ -76,7 +79,13 @@ impl Walker<'_> {
 
     /// Before `cur.f`, `cur[k]` (`E0023`), `cur(…)` (`E0021`), `cur:m(…)` (`E0021`, `method`):
     /// report a receiver that may be nil and go on with its non-nil part.
-    pub(crate) fn nil_receiver(&mut self, mut cur: Cur, sp: Range<u32>, code: Code, method: bool) -> Cur {
+    pub(crate) fn nil_receiver(
+        &mut self,
+        mut cur: Cur,
+        sp: Range<u32>,
+        code: Code,
+        method: bool,
+    ) -> Cur {
         if !cur.ty.is_optional() {
             return cur;
         }

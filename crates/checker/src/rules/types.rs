@@ -115,7 +115,11 @@ impl Walker<'_> {
             || matches!(target, Type::Optional(t) if matches!(**t, Type::Any | Type::Unknown));
         let optional =
             value.is_optional() && !matches!(value, Type::Nil) && !self.admits_nil(target);
-        let core = if optional { value.non_nil() } else { value.clone() };
+        let core = if optional {
+            value.non_nil()
+        } else {
+            value.clone()
+        };
         if matches!(core, Type::Any | Type::Unknown) {
             if optional {
                 let msg = site.nil_message(target);

@@ -23,9 +23,9 @@ enum Proves {
 fn assertion(name: &str) -> Option<Proves> {
     Some(match name {
         "not_nil" | "is_not_nil" | "assert_not_nil" | "not_to_be_nil" | "to_exist"
-        | "to_be_defined" | "notNil" | "is_table" | "is_string" | "is_number"
-        | "is_function" | "is_boolean" | "is_userdata" | "to_be_table" | "to_be_string"
-        | "to_be_number" | "to_be_a" | "to_be_type" | "is_type" => Proves::NotNil,
+        | "to_be_defined" | "notNil" | "is_table" | "is_string" | "is_number" | "is_function"
+        | "is_boolean" | "is_userdata" | "to_be_table" | "to_be_string" | "to_be_number"
+        | "to_be_a" | "to_be_type" | "is_type" => Proves::NotNil,
         "is_true" | "ok" | "truthy" | "is_truthy" | "assert_true" | "to_be_true"
         | "to_be_truthy" => Proves::Truthy,
         "is_nil" | "assert_nil" | "to_be_nil" | "isNil" => Proves::Nil,

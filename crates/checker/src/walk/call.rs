@@ -91,7 +91,11 @@ impl Walker<'_> {
                 {
                     if let Some(Suffix::Call(Call::AnonymousCall(args))) = suffixes.first() {
                         let ty = self.require(args);
-                        return self.continue_chain(Cur::new(ty, "require(…)"), None, &suffixes[1..]);
+                        return self.continue_chain(
+                            Cur::new(ty, "require(…)"),
+                            None,
+                            &suffixes[1..],
+                        );
                     }
                 }
                 if name == "wraith" && self.env.kind.is_twin() && self.lookup(name).is_none() {
@@ -176,29 +180,29 @@ impl Walker<'_> {
                         (Some(Some(ty)), _) => Cur::new(ty, path),
                         (Some(None), _) => Cur::new(Type::Any, path),
                         (None, lookup) => match lookup {
-                        Lookup::Method { func, .. } => Cur::new(Type::Function(func), path),
-                        Lookup::Found { ty, .. } => Cur::new(ty, path),
-                        Lookup::Missing {
-                            owner,
-                            is_object,
-                            suggestion,
-                        } => {
-                            let (code, what) = if is_object {
-                                (Code::E0022, "method")
-                            } else {
-                                (Code::E0004, "field")
-                            };
-                            let message = format!("no {what} `{name}` on {owner}");
-                            self.missing_member(
-                                code,
-                                span(mc.name()),
-                                message,
+                            Lookup::Method { func, .. } => Cur::new(Type::Function(func), path),
+                            Lookup::Found { ty, .. } => Cur::new(ty, path),
+                            Lookup::Missing {
+                                owner,
+                                is_object,
                                 suggestion,
-                                (cur.path.clone(), name.clone()),
-                            );
-                            Cur::new(Type::Any, path)
-                        }
-                        Lookup::Unknown => Cur::new(Type::Any, path),
+                            } => {
+                                let (code, what) = if is_object {
+                                    (Code::E0022, "method")
+                                } else {
+                                    (Code::E0004, "field")
+                                };
+                                let message = format!("no {what} `{name}` on {owner}");
+                                self.missing_member(
+                                    code,
+                                    span(mc.name()),
+                                    message,
+                                    suggestion,
+                                    (cur.path.clone(), name.clone()),
+                                );
+                                Cur::new(Type::Any, path)
+                            }
+                            Lookup::Unknown => Cur::new(Type::Any, path),
                         },
                     };
                     values = self.call_value(&callee, mc.args(), true, &recv);
@@ -312,55 +316,57 @@ impl Walker<'_> {
         if let Some(c) = self.union_member(cur, &name, false, sp.clone()) {
             return c.map(|ty| Cur::new(ty, path));
         }
-        Some(match self
-            .env
-            .modules
-            .member(&cur.ty, &name, false, Some(&self.local_types))
-        {
-            Lookup::Found { ty, .. } => {
-                let o = if ty.is_optional() {
-                    let upvalue = cur
-                        .key
-                        .as_ref()
-                        .is_some_and(|(id, _)| self.locals[*id].depth < self.frames.len());
-                    let kind = if !self.declared_shape(&cur.ty) {
-                        OriginKind::Inferred
-                    } else if upvalue {
-                        OriginKind::Upvalue
+        Some(
+            match self
+                .env
+                .modules
+                .member(&cur.ty, &name, false, Some(&self.local_types))
+            {
+                Lookup::Found { ty, .. } => {
+                    let o = if ty.is_optional() {
+                        let upvalue = cur
+                            .key
+                            .as_ref()
+                            .is_some_and(|(id, _)| self.locals[*id].depth < self.frames.len());
+                        let kind = if !self.declared_shape(&cur.ty) {
+                            OriginKind::Inferred
+                        } else if upvalue {
+                            OriginKind::Upvalue
+                        } else {
+                            OriginKind::Contract
+                        };
+                        Some(origin(format!("`{path}` is optional"), kind))
+                    } else if matches!(ty, Type::Any) {
+                        cur.origin.clone()
                     } else {
-                        OriginKind::Contract
+                        None
                     };
-                    Some(origin(format!("`{path}` is optional"), kind))
-                } else if matches!(ty, Type::Any) {
-                    cur.origin.clone()
-                } else {
-                    None
-                };
-                Cur::new(ty, path).with_origin(o)
-            }
-            Lookup::Method { func, owner, .. } => Cur {
-                ty: Type::Function(func),
-                path,
-                dot_method: Some((owner, cur.ty.clone())),
-                origin: None,
-                key: None,
-            },
-            Lookup::Missing {
-                owner, suggestion, ..
-            } => {
-                let mut message = format!("no field `{name}` in {owner}");
-                if let Some(s) = &suggestion {
-                    message.push_str(&format!("; did you mean `{s}`?"));
+                    Cur::new(ty, path).with_origin(o)
                 }
-                let key = (cur.path.clone(), name.clone());
-                self.missing_member(Code::E0004, sp, message, suggestion, key);
-                return None;
-            }
-            Lookup::Unknown => {
-                let o = cur.origin.clone().filter(|_| matches!(cur.ty, Type::Any));
-                Cur::new(Type::Any, path).with_origin(o)
-            }
-        })
+                Lookup::Method { func, owner, .. } => Cur {
+                    ty: Type::Function(func),
+                    path,
+                    dot_method: Some((owner, cur.ty.clone())),
+                    origin: None,
+                    key: None,
+                },
+                Lookup::Missing {
+                    owner, suggestion, ..
+                } => {
+                    let mut message = format!("no field `{name}` in {owner}");
+                    if let Some(s) = &suggestion {
+                        message.push_str(&format!("; did you mean `{s}`?"));
+                    }
+                    let key = (cur.path.clone(), name.clone());
+                    self.missing_member(Code::E0004, sp, message, suggestion, key);
+                    return None;
+                }
+                Lookup::Unknown => {
+                    let o = cur.origin.clone().filter(|_| matches!(cur.ty, Type::Any));
+                    Cur::new(Type::Any, path).with_origin(o)
+                }
+            },
+        )
     }
 
     /// Call `callee` with `args`; `colon` when written `recv:m(…)`. Returns all result values.

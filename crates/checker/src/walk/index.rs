@@ -105,24 +105,19 @@ impl ChunkIndex {
             })
     }
 
-    /// The type local `id` has at byte `offset`: recorded at the innermost use or narrowed
-    /// block spanning `offset` (`if x then … end` records the block with `x` narrowed), else
-    /// at its nearest use before `offset`, else its type over its scope.
+    /// The type local `id` has at byte `offset`: as recorded at the innermost use or narrowed
+    /// stretch spanning `offset` (`if x then … end` records its block with `x` narrowed, an
+    /// early exit `if not x then return end` the rest of the enclosing block), else its type
+    /// over its scope.
     pub fn type_at(&self, id: usize, offset: u32) -> Type {
         let mut inner: Option<&UseType> = None;
-        let mut before: Option<&UseType> = None;
         for u in self.use_types.iter().filter(|u| u.local == id) {
-            if u.span.start <= offset && offset <= u.span.end {
-                if inner.is_none_or(|b| u.span.len() <= b.span.len()) {
-                    inner = Some(u);
-                }
-            } else if u.span.end <= offset && before.is_none_or(|b| b.span.end <= u.span.end) {
-                before = Some(u);
+            let within = u.span.start <= offset && offset <= u.span.end;
+            if within && inner.is_none_or(|b| u.span.len() <= b.span.len()) {
+                inner = Some(u);
             }
         }
-        inner
-            .or(before)
-            .map_or_else(|| self.locals[id].ty.clone(), |u| u.ty.clone())
+        inner.map_or_else(|| self.locals[id].ty.clone(), |u| u.ty.clone())
     }
 
     /// Every span naming local `id`: its declaration first, then its uses.

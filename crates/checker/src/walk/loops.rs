@@ -169,8 +169,9 @@ impl Walker<'_> {
             return;
         };
         let mark = ctx.mark;
-        let (to_here, rest): (Vec<_>, Vec<_>) =
-            std::mem::take(&mut ctx.gotos).into_iter().partition(|(n, _)| n == name);
+        let (to_here, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut ctx.gotos)
+            .into_iter()
+            .partition(|(n, _)| n == name);
         ctx.gotos = rest;
         let captures: Vec<Capture> = to_here.into_iter().map(|(_, c)| c).collect();
         if !self.reachable() && captures.iter().all(|c| !c.reachable) {

@@ -47,11 +47,19 @@ pub(crate) enum Subject {
 
 impl Narrowing {
     fn get_local(&self, id: usize) -> Option<&Val> {
-        self.locals.iter().rev().find(|(i, _)| *i == id).map(|(_, v)| v)
+        self.locals
+            .iter()
+            .rev()
+            .find(|(i, _)| *i == id)
+            .map(|(_, v)| v)
     }
 
     fn get_path(&self, k: &PathKey) -> Option<&Val> {
-        self.paths.iter().rev().find(|(i, _)| i == k).map(|(_, v)| v)
+        self.paths
+            .iter()
+            .rev()
+            .find(|(i, _)| i == k)
+            .map(|(_, v)| v)
     }
 
     fn extend(&mut self, other: Narrowing) {
@@ -269,7 +277,9 @@ impl Walker<'_> {
                         self.narrow_into(rhs, sense, &mut second, depth + 1);
                         let base = n.clone();
                         let mut either = Narrowing::either(first, second);
-                        either.locals.retain(|(id, v)| base.get_local(*id) != Some(v));
+                        either
+                            .locals
+                            .retain(|(id, v)| base.get_local(*id) != Some(v));
                         n.extend(either);
                     }
                 }
@@ -341,7 +351,11 @@ impl Walker<'_> {
         };
         let ty = self.tested(&v.ty, &test);
         let proves_nil = matches!(test, Test::Truthy(false) | Test::Nil(true));
-        let origin = if ty.is_optional() { v.origin.clone() } else { None };
+        let origin = if ty.is_optional() {
+            v.origin.clone()
+        } else {
+            None
+        };
         let new = Val {
             ty,
             origin,
@@ -353,9 +367,9 @@ impl Walker<'_> {
                 if let (true, Some(partners)) = (proves_nil, &v.partners) {
                     for &p in partners.iter() {
                         let pv = n.get_local(p).cloned().unwrap_or_else(|| self.local_val(p));
-                        let paired = pv.origin.as_ref().is_some_and(|o| {
-                            matches!(o.kind, OriginKind::Pair { err: Some(e) } if e == *id)
-                        });
+                        let paired = pv.origin.as_ref().is_some_and(
+                            |o| matches!(o.kind, OriginKind::Pair { err: Some(e) } if e == *id),
+                        );
                         if paired {
                             n.locals.push((
                                 p,
@@ -445,11 +459,7 @@ impl Walker<'_> {
                 let members = self.members(t);
                 let has_literals = members.iter().any(|m| matches!(m, Type::Literal(_)));
                 if !has_literals {
-                    return if *yes {
-                        t.non_nil()
-                    } else {
-                        t.clone()
-                    };
+                    return if *yes { t.non_nil() } else { t.clone() };
                 }
                 let lit_t = Type::Literal(lit.clone());
                 let kept: Vec<Type> = members
@@ -476,16 +486,16 @@ impl Walker<'_> {
                         if matches!(m, Type::Nil) {
                             return !*yes;
                         }
-                        let r = match self.env.modules.member(
-                            m,
-                            field,
-                            false,
-                            Some(&self.local_types),
-                        ) {
-                            Lookup::Found { ty, .. } => ty,
-                            Lookup::Missing { .. } => return !*yes,
-                            _ => return true,
-                        };
+                        let r =
+                            match self
+                                .env
+                                .modules
+                                .member(m, field, false, Some(&self.local_types))
+                            {
+                                Lookup::Found { ty, .. } => ty,
+                                Lookup::Missing { .. } => return !*yes,
+                                _ => return true,
+                            };
                         match (&r, *yes) {
                             (Type::Literal(l), true) => l == lit,
                             (Type::Literal(l), false) => l != lit,

@@ -254,7 +254,34 @@ impl Walker<'_> {
         if let Some(b) = else_block {
             self.block(b);
         }
+        let before = self.env.index.then(|| self.values_at(mark));
         self.merge(mark, ends);
+        if let Some(before) = before {
+            self.record_after_exit(before);
+        }
+    }
+
+    /// For the editor: locals narrowed by an `if` whose other branches exit (`if not x then
+    /// return end`) keep their narrowed type to the end of the enclosing block.
+    fn record_after_exit(&mut self, before: std::collections::HashMap<usize, Val>) {
+        let (Some(&end), start) = (self.scope_ends.last(), self.end_hint) else {
+            return;
+        };
+        if start >= end {
+            return;
+        }
+        for (id, old) in before {
+            let Some(now) = self.locals.get(id).map(|l| &l.flow) else {
+                continue;
+            };
+            if now.ty != old.ty && !now.ty.is_optional() {
+                self.use_types.push(super::index::UseType {
+                    local: id,
+                    span: start..end,
+                    ty: now.ty.clone(),
+                });
+            }
+        }
     }
 
     /// For the editor: the narrowed type of each local narrowed for a block, over the block.
