@@ -62,7 +62,8 @@ impl Site<'_> {
             Site::Local(name) => {
                 let what = expr.map_or_else(|| "the value".to_owned(), |e| {
                     let t = e.to_string();
-                    let t = t.trim();
+                    // The expression without the comments that trail it.
+                    let t = t.split("--").next().unwrap_or_default().trim();
                     if t.len() > 40 { "the value".to_owned() } else { t.to_owned() }
                 });
                 format!("cannot assign {what} to `{name}`: it comes from any/unknown; {proof}")

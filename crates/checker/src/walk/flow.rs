@@ -319,10 +319,31 @@ impl Walker<'_> {
         let l = &self.locals[id];
         let here = self.frames.len();
         if l.depth < here && l.reassigned && (v.depth as usize) < here {
-            Val::of(l.base.clone())
+            let origin = l.base.is_optional().then(|| {
+                super::narrow::origin(
+                    format!("`{}` is assigned elsewhere and read in a closure", l.name),
+                    OriginKind::Upvalue,
+                )
+            });
+            Val::from(l.base.clone(), origin)
         } else {
             v
         }
+    }
+
+    /// The value of local `id` over its whole scope (its base type), with where a nil in it
+    /// comes from: its declaration, or code.
+    pub(crate) fn whole_scope_val(&self, id: usize) -> Val {
+        let l = &self.locals[id];
+        let origin = l.base.is_optional().then(|| {
+            let (why, kind) = if l.annotated {
+                (format!("`{}` is declared {}", l.name, l.base), OriginKind::Declared)
+            } else {
+                (format!("`{}` may be assigned nil", l.name), OriginKind::Inferred)
+            };
+            super::narrow::origin(why, kind)
+        });
+        Val::from(l.base.clone(), origin)
     }
 
     /// Undo every change since `mark`.

@@ -143,7 +143,7 @@ impl Walker<'_> {
         // A local this function assigns may hold any of its values once it has run.
         for id in writes {
             if id < self.locals.len() {
-                let base = super::flow::Val::of(self.locals[id].base.clone());
+                let base = self.whole_scope_val(id);
                 let v = super::flow::join_vals([&self.locals[id].flow, &base]);
                 self.set_flow(id, v);
             }

@@ -338,9 +338,17 @@ impl Walker<'_> {
                 };
                 let first = out.len();
                 for (k, ty) in tys.into_iter().enumerate() {
+                    // Later values of a call: an any among them comes from the call too.
+                    let origin = match (k, &ty, e) {
+                        (0, _, _) => origin.clone(),
+                        (_, Type::Any | Type::Unknown, Expression::FunctionCall(c)) => {
+                            Some(call_origin(c, k, &ty))
+                        }
+                        _ => None,
+                    };
                     out.push(Value {
                         ty,
-                        origin: if k == 0 { origin.clone() } else { None },
+                        origin,
                         pair: pair.as_ref().map(|(slot, c)| (first + slot, c.clone())),
                         padded: false,
                     });
@@ -498,4 +506,18 @@ fn iteration_types(iter: &[Type]) -> Vec<Type> {
         }
         _ => vec![Type::Any; 2],
     }
+}
+
+/// Where value `k` (0-based) of call `c`, of type any/unknown, comes from.
+fn call_origin(c: &full_moon::ast::FunctionCall, k: usize, ty: &Type) -> Arc<Origin> {
+    let text = c.to_string();
+    let text = text.trim();
+    let callee = match text.find('(') {
+        Some(p) if p <= 60 => format!("{}(…)", &text[..p]),
+        _ => "the call".to_owned(),
+    };
+    origin(
+        format!("value {} of `{callee}` is {ty}", k + 1),
+        OriginKind::Contract,
+    )
 }
