@@ -298,6 +298,16 @@ impl Walker<'_> {
             }
             _ => {
                 if let Some(s) = self.subject(e) {
+                    // `if r.ok then` also narrows `r`, a union of records, by that field
+                    // (`ok: true` members, or those where it is absent or false).
+                    if let Subject::Path(id, p) = &s {
+                        let (owner, field) = match p.rsplit_once('.') {
+                            Some((o, f)) => (Subject::Path(*id, o.into()), f),
+                            None => (Subject::Local(*id), &**p),
+                        };
+                        let test = Test::Field(field.to_owned(), Literal::Boolean(true), sense);
+                        self.test(&owner, test, n);
+                    }
                     self.test(&s, Test::Truthy(sense), n);
                 }
             }
