@@ -33,6 +33,13 @@ fn assertion(name: &str) -> Option<Proves> {
     })
 }
 
+/// Whether `callee` (a call's path, `test.is_nil`) is a test library's nil or not-nil
+/// assertion: its argument is a presence test (a missing member is a probe there).
+pub(crate) fn is_nil_assertion(callee: &str) -> bool {
+    let name = callee.rsplit(['.', ':']).next().unwrap_or(callee);
+    name != callee && matches!(assertion(name), Some(Proves::Nil | Proves::NotNil))
+}
+
 /// The first argument of a parenthesised argument list.
 fn first_arg(args: &FunctionArgs) -> Option<&Expression> {
     match args {

@@ -386,8 +386,8 @@ impl Walker<'_> {
             _ => None,
         };
         let mut inference = f.as_ref().map(|f| Inference::new(f));
-        // `type(x.m)` tests for a member's presence.
-        let probe = callee.path == "type";
+        // `type(x.m)` and a test library's `is_nil(x.m)` test for a member's presence.
+        let probe = callee.path == "type" || super::asserts::is_nil_assertion(&callee.path);
         self.probing += u32::from(probe);
         let mut origins = Vec::new();
         let types: Vec<Type> = match args {
@@ -458,9 +458,15 @@ impl Walker<'_> {
         self.last_pair = f.error_slot().map(|slot| (slot, callee.path.clone()));
         self.last_call_origin = out.first().and_then(|t| {
             let kind = match f.returns_from {
+                // The value of a `(value, error?)` pair whose error is not kept (bound to
+                // locals, `bind_pairs` makes the error's local guard it).
+                _ if f.error_slot().is_some() => OriginKind::Pair { err: None },
                 typedefs::ReturnsFrom::Inferred => OriginKind::Inferred,
-                typedefs::ReturnsFrom::Annotated => OriginKind::Declared,
-                typedefs::ReturnsFrom::Signature => OriginKind::Contract,
+                // `any?` is an escape hatch more than a contract.
+                typedefs::ReturnsFrom::Annotated if !matches!(t.non_nil(), Type::Any) => {
+                    OriginKind::Declared
+                }
+                _ => OriginKind::Contract,
             };
             if t.is_optional() {
                 Some(origin(format!("`{}(…)` may return nil", callee.path), kind))

@@ -182,7 +182,8 @@ impl Walker<'_> {
             self.record_use(id, sp.clone());
             self.locals[id].used = true;
             let v = self.local_val(id);
-            if v.unassigned && self.locals[id].depth == self.frames.len() {
+            // A presence test (`if not x`, `x == nil`) of an unassigned local is fine.
+            if v.unassigned && self.locals[id].depth == self.frames.len() && self.probing == 0 {
                 self.use_before_assign(id, sp);
                 let cleared = Val {
                     unassigned: false,

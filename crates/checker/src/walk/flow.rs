@@ -337,9 +337,15 @@ impl Walker<'_> {
         let l = &self.locals[id];
         let origin = l.base.is_optional().then(|| {
             let (why, kind) = if l.annotated {
-                (format!("`{}` is declared {}", l.name, l.base), OriginKind::Declared)
+                (
+                    format!("`{}` is declared {}", l.name, l.base),
+                    OriginKind::Declared,
+                )
             } else {
-                (format!("`{}` may be assigned nil", l.name), OriginKind::Inferred)
+                (
+                    format!("`{}` may be assigned nil", l.name),
+                    OriginKind::Inferred,
+                )
             };
             super::narrow::origin(why, kind)
         });

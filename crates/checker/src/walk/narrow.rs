@@ -361,14 +361,12 @@ impl Walker<'_> {
         };
         let ty = self.tested(&v.ty, &test);
         let proves_nil = matches!(test, Test::Truthy(false) | Test::Nil(true));
-        let origin = if ty.is_optional() {
-            v.origin.clone()
-        } else {
-            None
-        };
+        let proves_set = matches!(test, Test::Truthy(true) | Test::Nil(false));
+        let origin = keep_origin(&ty, &v.origin);
         let new = Val {
             ty,
             origin,
+            unassigned: v.unassigned && !proves_set,
             ..v.clone()
         };
         match s {
@@ -381,14 +379,9 @@ impl Walker<'_> {
                             |o| matches!(o.kind, OriginKind::Pair { err: Some(e) } if e == *id),
                         );
                         if paired {
-                            n.locals.push((
-                                p,
-                                Val {
-                                    ty: pv.ty.non_nil(),
-                                    origin: None,
-                                    ..pv
-                                },
-                            ));
+                            let ty = pv.ty.non_nil();
+                            let origin = keep_origin(&ty, &pv.origin);
+                            n.locals.push((p, Val { ty, origin, ..pv }));
                         }
                     }
                 }
@@ -456,7 +449,10 @@ impl Walker<'_> {
                     match (k, *yes) {
                         (Some(k), true) if k == kind => keep.push(m),
                         (Some(k), false) if k != kind => keep.push(m),
-                        (None, _) => keep.push(m),
+                        // A member whose kind the walk does not know (a manifest interface:
+                        // `error`, a handle) may be that kind: nothing is known of it there.
+                        (None, true) => keep.push(Type::Any),
+                        (None, false) => keep.push(m),
                         _ => {}
                     }
                 }
@@ -595,4 +591,14 @@ pub(crate) fn origin(source: impl Into<String>, kind: OriginKind) -> Arc<super::
         source: source.into(),
         kind,
     })
+}
+
+/// The origin a narrowed value keeps: where its nil comes from while it may be nil, where its
+/// `any` comes from while it is any (strict mode asks for a proof of it).
+fn keep_origin(
+    ty: &Type,
+    origin: &Option<Arc<super::flow::Origin>>,
+) -> Option<Arc<super::flow::Origin>> {
+    let keep = ty.is_optional() || matches!(ty, Type::Any | Type::Unknown);
+    origin.clone().filter(|_| keep)
 }

@@ -87,6 +87,8 @@ fn binary(op: &BinOp, l: &Type, r: &Type) -> Type {
         // `x and y` is `x`'s nil where `x` may be nil (`false` is left to the gradual reading).
         BinOp::And(_) if l.is_optional() && !matches!(l, Type::Nil) => r.widen().optional(),
         BinOp::And(_) => r.widen(),
+        // `x or d` where `x` is never nil nor false is `x`.
+        BinOp::Or(_) if !l.is_optional() && !may_be_false(l) => l.widen(),
         BinOp::Or(_) => typedefs::join([l.non_nil().widen(), r.widen()]),
         BinOp::TwoDots(_) => Type::String,
         BinOp::TwoEqual(_)
@@ -115,5 +117,16 @@ fn binary(op: &BinOp, l: &Type, r: &Type) -> Type {
         | BinOp::DoubleLessThan(_)
         | BinOp::DoubleGreaterThan(_) => Type::Integer,
         _ => Type::Any,
+    }
+}
+
+/// Whether a value of `t` may be `false` (or its type is not known well enough to say).
+fn may_be_false(t: &Type) -> bool {
+    match t {
+        Type::Boolean | Type::Literal(typedefs::Literal::Boolean(false)) => true,
+        Type::Any | Type::Unknown | Type::Named(_) | Type::Param(_) | Type::SelfType => true,
+        Type::Union(ms) => ms.iter().any(may_be_false),
+        Type::Optional(t) => may_be_false(t),
+        _ => false,
     }
 }

@@ -254,6 +254,10 @@ impl Walker<'_> {
 /// already): `nil` if nil was assigned, the declared type without nil if the value cannot be
 /// nil, else the declared type.
 pub(crate) fn assigned_narrow(declared: &Type, new: &Type) -> Type {
+    // `any` (or `any?`) declared is the programmer's escape hatch: it stays any.
+    if matches!(declared.non_nil(), Type::Any | Type::Unknown) {
+        return Type::Any;
+    }
     match new {
         Type::Nil if declared.admits_nil() => Type::Nil,
         _ if new.is_optional() || matches!(new, Type::Any | Type::Unknown) => declared.clone(),

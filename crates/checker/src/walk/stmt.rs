@@ -90,7 +90,10 @@ impl Walker<'_> {
                                     OriginKind::Inferred,
                                 )),
                             );
-                        } else {
+                        } else if !matches!(
+                            self.locals[id].base.non_nil(),
+                            Type::Any | Type::Unknown
+                        ) {
                             self.locals[id].flow.ty = Type::Nil;
                         }
                     } else if let Some(v) = value {
