@@ -129,9 +129,13 @@ impl Walker<'_> {
                 }
             }
             // Strict mode: a value of type any/unknown that a call produced needs a proof.
-            let from_call = origin
-                .as_ref()
-                .is_some_and(|o| !matches!(o.kind, OriginKind::Element));
+            // What needs a proof: a value some expression produced (a call, a field of an any,
+            // an operator), not the unannotated parameter or loop variable it names, which is
+            // the function's own gradual contract (as go-lua's strict mode reads it).
+            let from_call = match &origin {
+                Some(o) => !matches!(o.kind, OriginKind::Element),
+                None => !expr.is_some_and(|e| self.names_gradual_local(e)),
+            };
             if self.strict() && from_call && !gradual_target && self.reachable() {
                 let msg = site.unproven_message(target, expr);
                 self.report(Diagnostic::new(Code::E0000, self.file, sp, msg));
@@ -198,6 +202,21 @@ impl Walker<'_> {
         origin: Option<Arc<Origin>>,
     ) {
         self.check_value(Site::Return(i), value, declared, sp, expr, origin);
+    }
+
+    /// Whether `e` is the bare name of an unannotated parameter or loop variable.
+    fn names_gradual_local(&self, e: &Expression) -> bool {
+        let Expression::Var(full_moon::ast::Var::Name(t)) = e else {
+            return false;
+        };
+        self.lookup(ident(t)).is_some_and(|id| {
+            let l = &self.locals[id];
+            !l.annotated
+                && matches!(
+                    l.kind,
+                    crate::walk::LocalKind::Param | crate::walk::LocalKind::LoopVar
+                )
+        })
     }
 
     /// Whether nil is a value of `t` (through aliases; type parameters accept it).

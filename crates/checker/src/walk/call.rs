@@ -407,7 +407,7 @@ impl Walker<'_> {
                     origins.push(self.last_origin.take());
                     if let (Some(p), Some(inf)) = (&param, &mut inference) {
                         let loose = self.is_loose(e);
-                        inf.argument(&self.rel(), p, &t, loose);
+                        inf.argument(&self.rel_gradual(), p, &t, loose);
                     }
                     types.push(t);
                 }
@@ -422,7 +422,7 @@ impl Walker<'_> {
             (args, &f, &mut inference)
         {
             if let (Some(p), Some(t)) = (param_type(f, colon, 0, recv), types.first()) {
-                inf.argument(&self.rel(), &p, t, true);
+                inf.argument(&self.rel_gradual(), &p, t, true);
             }
         }
         // A local table handed to a function may get fields the walk cannot see.
@@ -441,7 +441,7 @@ impl Walker<'_> {
         };
         let solution = inference.map(|inf| {
             let s = inf.solve();
-            let violations = inf.violations(&self.rel(), &s);
+            let violations = inf.violations(&self.rel_gradual(), &s);
             (s, violations)
         });
         let (solution, violations) = solution.unwrap_or_default();

@@ -365,6 +365,16 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// THE type relation in gradual mode, whatever the chunk's mode: generic inference binds
+    /// type parameters from what the arguments are, proven or not (an `any` argument binds
+    /// nothing, it is not a violation of a bound).
+    pub(crate) fn rel_gradual(&self) -> Relation<'_> {
+        Relation {
+            mode: typedefs::Mode::GRADUAL,
+            ..self.rel()
+        }
+    }
+
     /// Record a use of local `id` at `sp` (for the editor index), with its type there.
     pub(crate) fn record_use(&mut self, id: usize, sp: Range<u32>) {
         if self.env.index && !sp.is_empty() {
