@@ -204,7 +204,17 @@ fn lint_defaults_to_strict_check_to_gradual() {
         lint.len() == 1 && lint[0].starts_with("E0000") && lint[0].contains("any/unknown"),
         "wippy lint is strict: {lint:?}"
     );
-    assert!(errors(&["check", d, "--format", "json"]).is_empty(), "wippy check is gradual");
-    assert!(errors(&["lint", d, "--json", "--gradual"]).is_empty(), "--gradual wins");
-    assert_eq!(errors(&["check", d, "--format", "json", "--strict"]), lint, "--strict");
+    assert!(
+        errors(&["check", d, "--format", "json"]).is_empty(),
+        "wippy check is gradual"
+    );
+    assert!(
+        errors(&["lint", d, "--json", "--gradual"]).is_empty(),
+        "--gradual wins"
+    );
+    assert_eq!(
+        errors(&["check", d, "--format", "json", "--strict"]),
+        lint,
+        "--strict"
+    );
 }

@@ -9,9 +9,7 @@ mod lsp;
 
 use std::path::PathBuf;
 
-use serde_json::json;
-
-use lsp::{canonical, labels, position_of, start, uri};
+use lsp::{canonical, labels, start};
 
 const MAIN: &str = r#"type User = {name: string, email: string}
 
@@ -53,10 +51,7 @@ fn project(name: &str) -> PathBuf {
 }
 
 fn hover_at(s: &mut lsp::Session, u: &str, text: &str, needle: &str) -> String {
-    let h = s.request(
-        "textDocument/hover",
-        json!({"textDocument": {"uri": u}, "position": position_of(text, needle, false)}),
-    );
+    let h = s.at("textDocument/hover", u, text, needle, false);
     h["result"]["contents"]["value"]
         .as_str()
         .unwrap_or_default()
@@ -66,13 +61,8 @@ fn hover_at(s: &mut lsp::Session, u: &str, text: &str, needle: &str) -> String {
 #[test]
 fn hover_and_completion_see_narrowed_types() {
     let dir = project("lsp-narrowing");
-    let main = dir.join("src/main.lua");
-    let u = uri(&main);
     let mut s = start(&dir);
-    s.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": u, "languageId": "lua", "version": 1, "text": MAIN}}),
-    );
+    let u = s.open(&dir.join("src/main.lua"), MAIN);
     let diags = s.diagnostics(&u);
     assert!(diags.is_empty(), "{diags:?}");
 
@@ -116,14 +106,8 @@ fn hover_and_completion_see_narrowed_types() {
     ];
     for (version, (old, new, after, want, not)) in probes.iter().enumerate() {
         let text = MAIN.replacen(old, &format!("{old}{new}"), 1);
-        s.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": u, "version": version + 2}, "contentChanges": [{"text": text}]}),
-        );
-        let r = s.request(
-            "textDocument/completion",
-            json!({"textDocument": {"uri": u}, "position": position_of(&text, new.trim_end(), true)}),
-        );
+        s.replace(&u, version as i32 + 2, &text);
+        let r = s.at("textDocument/completion", &u, &text, new.trim_end(), true);
         let got = labels(&r);
         for w in *want {
             assert!(

@@ -115,7 +115,11 @@ impl Walker<'_> {
                 let ty = self.read_name(name, span(t));
                 let mut cur = Cur::new(ty, name).with_origin(self.last_origin.take());
                 cur.key = self.lookup(name).map(|id| (id, String::new()));
-                self.asserted(cur, span(t).end)
+                if self.prep.non_nil.is_empty() {
+                    cur
+                } else {
+                    self.asserted(cur, span(t).end)
+                }
             }
             Prefix::Expression(e) => {
                 let ty = self.expr(e);
@@ -215,7 +219,9 @@ impl Walker<'_> {
                     cur = Cur::new(Type::Any, cur.path.clone());
                 }
             }
-            cur = self.asserted(cur, span(*s).end);
+            if !self.prep.non_nil.is_empty() {
+                cur = self.asserted(cur, span(*s).end);
+            }
             if let (Some(p), Suffix::Call(_)) = (facts, s) {
                 if self.is_call_fact(p, &suffixes[..=i]) {
                     cur.ty = cur.ty.non_nil();
