@@ -1,6 +1,7 @@
 //! End-to-end: `wippy lint` takes the real CLI's flags (`--json`, `--ns`, `--code`, `--limit`,
 //! `--summary`, `--no-color`, `--rules`, `--level`, `-l`, `--cache-reset`) with its defaults
-//! (W-rules off), and `wippy check` takes the same flags with its own (W-rules on).
+//! (W-rules off, strict mode), and `wippy check` takes the same flags with its own (W-rules on,
+//! gradual mode).
 
 mod common;
 
@@ -154,6 +155,8 @@ fn the_other_real_flags_are_accepted() {
     ]);
     // examples/app has no lock: -l must name an existing file.
     assert_eq!(code, 2, "{out}{err}");
+    // `wippy lint` is strict by default (the example's tests index pair values unchecked);
+    // in gradual mode the example is clean.
     let (code, out, err) = wippy(&[
         "lint",
         "examples/app",
@@ -161,6 +164,7 @@ fn the_other_real_flags_are_accepted() {
         "--cache-reset",
         "--level",
         "error",
+        "--gradual",
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(!out.contains('\u{1b}'), "no colors: {out}");
