@@ -88,7 +88,9 @@ fn hover_and_completion_see_narrowed_types() {
 
     // Completion after `v.` inside `if type(v) == "table"`: the record's field, no string
     // methods; after `u.` inside `if u then`: User's fields.
-    let probes: [(&str, &str, &str, &[&str], &[&str]); 2] = [
+    // (line to type after, the typed line, the receiver, members wanted, members not offered)
+    type Probe<'a> = (&'a str, &'a str, &'a str, &'a [&'a str], &'a [&'a str]);
+    let probes: [Probe; 2] = [
         (
             "        print(v.size)\n",
             "        local c = v.\n",

@@ -24,6 +24,9 @@ use crate::registry::Code;
 use crate::walk::flow::{Origin, OriginKind};
 use crate::walk::{Cur, Walker};
 
+/// An operand as the nil rule sees it: its type, where a nil in it comes from, its span.
+pub(crate) type Operand<'t> = (&'t Type, Option<Arc<Origin>>, Range<u32>);
+
 impl Walker<'_> {
     /// Whether strict mode is on (go-lua's: nil and any/unknown must be proven away).
     pub(crate) fn strict(&self) -> bool {
@@ -110,11 +113,7 @@ impl Walker<'_> {
     }
 
     /// Operands of arithmetic, `..` and ordering that may be nil.
-    pub(crate) fn nil_operands(
-        &mut self,
-        op: &BinOp,
-        operands: [(&Type, Option<Arc<Origin>>, Range<u32>); 2],
-    ) {
+    pub(crate) fn nil_operands(&mut self, op: &BinOp, operands: [Operand<'_>; 2]) {
         let sym = match op {
             BinOp::Plus(_) => "+",
             BinOp::Minus(_) => "-",
