@@ -17,6 +17,12 @@ use super::Walker;
 /// Rounds of a loop body before the head is widened to whole-scope types.
 const MAX_ROUNDS: usize = 4;
 
+/// Extra rounds (walks of a loop body after its first) one chunk may spend in all: nested
+/// loops multiply their rounds, so past this budget every loop keeps its first walk (its head
+/// joined with what the body assigns, as after the last round), and a chunk's walk stays
+/// linear in its size whatever its nesting.
+pub(crate) const ROUND_BUDGET: u32 = 4096;
+
 /// An enclosing loop (or function body, for `goto`s outside loops).
 #[derive(Debug)]
 pub(crate) struct LoopCtx {
@@ -87,27 +93,29 @@ impl Walker<'_> {
             let ctx = self.loops.pop();
             let breaks = ctx.map(|c| c.breaks).unwrap_or_default();
             let widen = self.back_edge(&back, out.locals, head);
-            if widen.is_empty() || n + 1 == MAX_ROUNDS {
+            let last = n + 1 == MAX_ROUNDS || self.round_budget == 0;
+            if widen.is_empty() || last {
                 match at_end {
                     Some(until) => {
                         self.apply(until);
                     }
                     None => {
                         self.rollback(head);
+                        // Past the last round, the head still joins what the body assigns.
+                        for (id, v) in widen {
+                            self.set_flow(id, v);
+                        }
                         self.apply(exit);
                     }
                 }
                 self.merge(entry, breaks);
                 return;
             }
+            self.round_budget -= 1;
             self.drop_output(&out);
             self.rollback(head);
             for (id, v) in widen {
-                let v = if n >= 2 {
-                    Val::of(self.locals[id].base.clone())
-                } else {
-                    v
-                };
+                let v = if n >= 2 { self.whole_scope_val(id) } else { v };
                 self.set_flow(id, v);
             }
             if n >= 2 {

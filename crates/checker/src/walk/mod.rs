@@ -109,6 +109,8 @@ pub(crate) struct Walker<'a> {
     pub(crate) last_call_origin: Option<Arc<flow::Origin>>,
     /// The enclosing loops, innermost last: what `break` and `goto continue` join into.
     pub(crate) loops: Vec<loops::LoopCtx>,
+    /// Loop rounds this chunk may still re-walk ([`loops::ROUND_BUDGET`]).
+    pub(crate) round_budget: u32,
     /// The current dead stretch of statements was hinted (`E0009`).
     pub(crate) dead_hinted: bool,
     /// Narrowed types at uses of locals, when `env.index` is set.
@@ -165,6 +167,7 @@ pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> Chu
         loops: Vec::new(),
         use_types: Vec::new(),
         dead_hinted: false,
+        round_budget: loops::ROUND_BUDGET,
     };
     let (globals, assigned) = collect_globals(ast);
     w.file_globals = globals;
