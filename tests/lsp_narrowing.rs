@@ -9,7 +9,7 @@ mod lsp;
 
 use std::path::PathBuf;
 
-use lsp::{canonical, labels, start};
+use lsp::{canonical, start};
 
 const MAIN: &str = r#"type User = {name: string, email: string}
 
@@ -110,18 +110,6 @@ fn hover_and_completion_see_narrowed_types() {
         let text = MAIN.replacen(old, &format!("{old}{new}"), 1);
         s.replace(&u, version as i32 + 2, &text);
         let r = s.at("textDocument/completion", &u, &text, new.trim_end(), true);
-        let got = labels(&r);
-        for w in *want {
-            assert!(
-                got.iter().any(|g| g == w),
-                "after `{after}`: {w} missing from {got:?}"
-            );
-        }
-        for w in *not {
-            assert!(
-                !got.iter().any(|g| g == w),
-                "after `{after}`: {w} offered in {got:?}"
-            );
-        }
+        lsp::assert_offers(&r, after, want, not);
     }
 }
