@@ -159,7 +159,24 @@ impl Walker<'_> {
                         Type::Literal(Literal::String(s)) if is_identifier(&s) => {
                             self.member(cur, s, span(expression))
                         }
-                        _ => self.element(&cur),
+                        _ => {
+                            // `t[1]`: a literal key is a field path too (`test.not_nil(t[1].x)`).
+                            let key = cur.key.clone().zip(super::narrow::key_segment(expression));
+                            let mut out = self.element(&cur);
+                            if let Some(((id, p), seg)) = key {
+                                let p = if p.is_empty() {
+                                    seg
+                                } else {
+                                    format!("{p}.{seg}")
+                                };
+                                if let Some(v) = self.flow.paths.get(&(id, p.as_str().into())) {
+                                    out.ty = v.ty.clone();
+                                    out.origin = v.origin.clone();
+                                }
+                                out.key = Some((id, p));
+                            }
+                            out
+                        }
                     };
                 }
                 Suffix::Call(Call::AnonymousCall(args)) => {
@@ -556,7 +573,7 @@ fn element_type(t: &Type) -> Type {
     }
 }
 
-fn is_identifier(s: &str) -> bool {
+pub(crate) fn is_identifier(s: &str) -> bool {
     s.chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')

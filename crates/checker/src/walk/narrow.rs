@@ -177,13 +177,17 @@ impl Walker<'_> {
                 let id = self.lookup(ident(t))?;
                 let mut path = String::new();
                 for s in ve.suffixes() {
-                    let Suffix::Index(Index::Dot { name, .. }) = s else {
-                        return None;
+                    let seg = match s {
+                        Suffix::Index(Index::Dot { name, .. }) => ident(name).to_owned(),
+                        Suffix::Index(Index::Brackets { expression, .. }) => {
+                            key_segment(expression)?
+                        }
+                        _ => return None,
                     };
                     if !path.is_empty() {
                         path.push('.');
                     }
-                    path.push_str(ident(name));
+                    path.push_str(&seg);
                 }
                 Some(Subject::Path(id, path.into()))
             }
@@ -221,6 +225,15 @@ impl Walker<'_> {
         }
         let mut ty = self.local_val(id).ty.non_nil();
         for name in p.split('.') {
+            if name.starts_with('[') {
+                // A literal key (`t[1]`): the element of an array or a map.
+                ty = match ty.non_nil() {
+                    Type::Array(e) => (*e).clone(),
+                    Type::Map(_, v) => (*v).clone(),
+                    _ => return None,
+                };
+                continue;
+            }
             ty = match self
                 .env
                 .modules
@@ -601,4 +614,15 @@ fn keep_origin(
 ) -> Option<Arc<super::flow::Origin>> {
     let keep = ty.is_optional() || matches!(ty, Type::Any | Type::Unknown);
     origin.clone().filter(|_| keep)
+}
+
+/// The path segment of a literal key (`t["name"]` is `name`, `t[1]` is `[1]`, `t["a b"]` is
+/// `["a b"]`), or `None` for a key that is not a literal.
+pub(crate) fn key_segment(e: &Expression) -> Option<String> {
+    match literal_of(e)? {
+        Literal::String(s) if super::call::is_identifier(&s) => Some(s),
+        Literal::String(s) => Some(format!("[{s:?}]")),
+        Literal::Integer(i) => Some(format!("[{i}]")),
+        _ => None,
+    }
 }

@@ -132,13 +132,22 @@ impl Walker<'_> {
         };
         let mut path = String::new();
         for s in ve.suffixes() {
-            let Suffix::Index(Index::Dot { name, .. }) = s else {
+            let seg = match s {
+                Suffix::Index(Index::Dot { name, .. }) => Some(ident(name).to_owned()),
+                Suffix::Index(Index::Brackets { expression, .. }) => {
+                    super::narrow::key_segment(expression)
+                }
+                _ => None,
+            };
+            let Some(seg) = seg else {
+                // A computed key: whatever is narrowed under the part before it may change.
+                self.forget_paths(id, &path);
                 return;
             };
             if !path.is_empty() {
                 path.push('.');
             }
-            path.push_str(ident(name));
+            path.push_str(&seg);
         }
         self.forget_paths(id, &path);
         let Some(declared) = self.path_val(id, &path) else {
