@@ -198,6 +198,12 @@ impl Walker<'_> {
         self.flow.trail.len()
     }
 
+    /// Drop the undo records: only where no mark is held (between top-level statements), so
+    /// a chunk's trail does not keep every value its module table ever had.
+    pub(crate) fn forget_trail(&mut self) {
+        self.flow.trail.clear();
+    }
+
     /// Whether the current point is reachable.
     pub(crate) fn reachable(&self) -> bool {
         self.flow.reachable

@@ -35,6 +35,10 @@ impl Walker<'_> {
         for s in b.stmts() {
             self.unreachable_hint(span(s));
             self.stmt(s);
+            if self.scopes.len() == 1 && self.frames.is_empty() && self.loops.is_empty() {
+                // Between statements of the chunk's top level nothing can roll back.
+                self.forget_trail();
+            }
         }
         if let Some(last) = b.last_stmt() {
             self.last_stmt(last);
