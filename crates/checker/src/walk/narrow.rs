@@ -386,7 +386,7 @@ impl Walker<'_> {
             Subject::Local(id) => {
                 // The error of a pair proven nil: the pair's values are not.
                 if let (true, Some(partners)) = (proves_nil, &v.partners) {
-                    for &p in partners.iter() {
+                    for &p in partners.iter().filter(|&&p| p < self.locals.len()) {
                         let pv = n.get_local(p).cloned().unwrap_or_else(|| self.local_val(p));
                         let paired = pv.origin.as_ref().is_some_and(
                             |o| matches!(o.kind, OriginKind::Pair { err: Some(e) } if e == *id),
