@@ -1,6 +1,7 @@
 //! End-to-end: `wippy lint` takes the real CLI's flags (`--json`, `--ns`, `--code`, `--limit`,
 //! `--summary`, `--no-color`, `--rules`, `--level`, `-l`, `--cache-reset`) with its defaults
-//! (W-rules off), and `wippy check` takes the same flags with its own (W-rules on).
+//! (W-rules off, strict mode), and `wippy check` takes the same flags with its own (W-rules on,
+//! gradual mode).
 
 mod common;
 
@@ -154,6 +155,8 @@ fn the_other_real_flags_are_accepted() {
     ]);
     // examples/app has no lock: -l must name an existing file.
     assert_eq!(code, 2, "{out}{err}");
+    // `wippy lint` is strict by default (the example's tests index pair values unchecked);
+    // in gradual mode the example is clean.
     let (code, out, err) = wippy(&[
         "lint",
         "examples/app",
@@ -161,8 +164,61 @@ fn the_other_real_flags_are_accepted() {
         "--cache-reset",
         "--level",
         "error",
+        "--gradual",
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(!out.contains('\u{1b}'), "no colors: {out}");
     assert!(out.starts_with("Checked "), "{out}");
+}
+
+/// A project whose one entry passes `json.decode`'s any into a declared table: gradual mode
+/// accepts it, strict mode (go-lua's) asks for a proof.
+fn strictness_project() -> std::path::PathBuf {
+    let dir = common::tmp("lint-strict-default");
+    std::fs::create_dir_all(dir.join("src")).expect("mkdir");
+    std::fs::write(
+        dir.join("src/_index.yaml"),
+        "version: \"1.0\"\nnamespace: app\n\nentries:\n  - name: main\n    kind: function.lua\n    source: file://main.lua\n    method: main\n    modules: [json]\n",
+    )
+    .expect("yaml");
+    std::fs::write(
+        dir.join("src/main.lua"),
+        "local json = require(\"json\")\n\nlocal function main(s: string): integer\n    local data, err = json.decode(s)\n    if err then\n        return 0\n    end\n    local t: {[string]: any} = data\n    return #t\nend\n\nreturn { main = main }\n",
+    )
+    .expect("main");
+    dir
+}
+
+#[test]
+fn lint_defaults_to_strict_check_to_gradual() {
+    let dir = strictness_project();
+    let d = dir.to_str().expect("utf-8 path");
+    let errors = |args: &[&str]| -> Vec<String> {
+        let (_, v) = json(args);
+        v["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .map(|d| format!("{} {}", d["code"].as_str().unwrap_or(""), d["message"]))
+            .collect()
+    };
+    let lint = errors(&["lint", d, "--json"]);
+    assert!(
+        lint.len() == 1 && lint[0].starts_with("E0000") && lint[0].contains("any/unknown"),
+        "wippy lint is strict: {lint:?}"
+    );
+    assert!(
+        errors(&["check", d, "--format", "json"]).is_empty(),
+        "wippy check is gradual"
+    );
+    assert!(
+        errors(&["lint", d, "--json", "--gradual"]).is_empty(),
+        "--gradual wins"
+    );
+    assert_eq!(
+        errors(&["check", d, "--format", "json", "--strict"]),
+        lint,
+        "--strict"
+    );
 }

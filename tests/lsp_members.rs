@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use lsp::{canonical, labels, position_of, start, uri};
+use lsp::{canonical, position_of, start, uri};
 
 fn project(name: &str) -> PathBuf {
     let dir = common::tmp(name);
@@ -98,18 +98,6 @@ fn hover_and_completion_use_the_shared_member_lookup() {
             "textDocument/completion",
             json!({"textDocument": {"uri": u}, "position": position_of(&text, after, true)}),
         );
-        let got = labels(&r);
-        for w in *want {
-            assert!(
-                got.iter().any(|g| g == w),
-                "after `{after}`: {w} missing from {got:?}"
-            );
-        }
-        for w in *not {
-            assert!(
-                !got.iter().any(|g| g == w),
-                "after `{after}`: {w} offered in {got:?}"
-            );
-        }
+        lsp::assert_offers(&r, after, want, not);
     }
 }

@@ -58,9 +58,15 @@ pub struct CheckArgs {
     /// Use this `.wippy.yaml` for every project instead of discovering one upward.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Strict mode (overrides `lint.strict`).
-    #[arg(long)]
+    /// Strict mode, go-lua's: a value that may be nil or is any/unknown must be proven to fit
+    /// where a precise type is declared, and array and map elements may be nil until checked
+    /// (overrides `lint.strict`; `wippy lint`'s default).
+    #[arg(long, conflicts_with = "gradual")]
     pub strict: bool,
+    /// Gradual mode: any/unknown fits everywhere and only declared nils are reported
+    /// (overrides `lint.strict`; `wippy check`'s default).
+    #[arg(long)]
+    pub gradual: bool,
     /// Directory of extra module manifests (`*.json`, see crates/typedefs/MANIFESTS.md).
     #[arg(long, value_name = "DIR")]
     pub typedefs: Option<PathBuf>,
@@ -140,7 +146,12 @@ pub fn run(args: &CheckArgs, mode: Mode) -> u8 {
         }
     };
     let settings = Settings {
-        strict: args.strict.then_some(true),
+        strict: match (args.strict, args.gradual) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        },
+        strict_default: mode == Mode::Lint,
         rules: args.rules.then_some(true),
         rules_default: mode == Mode::Check,
         namespaces: args.ns.clone(),

@@ -258,6 +258,24 @@ pub fn position_of(text: &str, needle: &str, after: bool) -> Value {
     json!({"line": line, "character": col})
 }
 
+/// Assert a completion response (after `after`) offers every label of `want` and none of
+/// `not`.
+pub fn assert_offers(r: &Value, after: &str, want: &[&str], not: &[&str]) {
+    let got = labels(r);
+    for w in want {
+        assert!(
+            got.iter().any(|g| g == w),
+            "after `{after}`: {w} missing from {got:?}"
+        );
+    }
+    for w in not {
+        assert!(
+            !got.iter().any(|g| g == w),
+            "after `{after}`: {w} offered in {got:?}"
+        );
+    }
+}
+
 /// Labels of a completion response.
 pub fn labels(r: &Value) -> Vec<String> {
     let items = r["result"]

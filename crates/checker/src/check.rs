@@ -165,7 +165,6 @@ pub fn check_loose(files: &Files, file: usize, modules: &ModuleSet) -> FocusedRe
         lenient_globals: true,
         twin_libs: HashMap::new(),
         index: true,
-        strict: false,
         types: LocalTypes::new(),
         mode: Mode::GRADUAL,
     };
@@ -317,7 +316,7 @@ fn check_in_pool(
                 let (file, _) = e.source.clone().unwrap_or((0, 0..0));
                 let mut env = entry_env(e, modules, &globals, &libs);
                 env.index = indexed(file);
-                env.strict = settings.strict_for(project, file);
+                env.mode = settings.mode_for(project, file);
                 let mut chunk = run(file, &env);
                 chunk.diagnostics.extend(rules::entries::method_check(
                     e,
@@ -378,7 +377,7 @@ fn check_in_pool(
                     HashMap::new(),
                 );
                 env.index = indexed(file);
-                env.strict = settings.strict_for(project, file);
+                env.mode = settings.mode_for(project, file);
                 (name.clone(), file, run(file, &env))
             })
             .collect();
@@ -404,7 +403,7 @@ fn check_in_pool(
                     twin_libs.clone(),
                 );
                 env.index = indexed(file);
-                env.strict = settings.strict_for(project, file);
+                env.mode = settings.mode_for(project, file);
                 (file, run(file, &env))
             })
             .collect();
@@ -602,7 +601,6 @@ fn entry_env<'a>(
         lenient_globals: lenient,
         twin_libs: HashMap::new(),
         index: false,
-        strict: false,
         types,
         mode: Mode::GRADUAL,
     }
@@ -651,7 +649,6 @@ fn twin_env<'a>(
         lenient_globals: false,
         twin_libs,
         index: false,
-        strict: false,
         types: LocalTypes::new(),
         mode: Mode::GRADUAL,
     }

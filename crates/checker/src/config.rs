@@ -19,10 +19,14 @@ use crate::registry::Code;
 /// Settings of one check run.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// Strict mode from the command line (`--strict`); `None` takes the configuration's
-    /// `lint.strict`, else off. Carried to every chunk's environment ([`crate::env::Env`])
-    /// for the type rules.
+    /// Strict mode from the command line (`--strict`, `--gradual`); `None` takes the
+    /// configuration's `lint.strict`, else [`Settings::strict_default`]. Carried to every
+    /// chunk's environment as its [`typedefs::Mode`] ([`crate::env::Env::mode`]).
     pub strict: Option<bool>,
+    /// Whether strict mode is on when neither the command line nor the configuration says:
+    /// `true` for `wippy lint` (the real one runs go-lua's checker in strict mode), `false`
+    /// for `wippy check` and the editor (gradual).
+    pub strict_default: bool,
     /// The W-rules from the command line (`--rules`); `None` takes `lint.rules`, else
     /// [`Settings::rules_default`].
     pub rules: Option<bool>,
@@ -38,6 +42,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             strict: None,
+            strict_default: false,
             rules: None,
             rules_default: true,
             namespaces: Vec::new(),
@@ -59,7 +64,17 @@ impl Settings {
     pub fn strict_for(&self, project: &Project, file: usize) -> bool {
         self.strict
             .or_else(|| project.config_for_file(file).and_then(|c| c.strict))
-            .unwrap_or(false)
+            .unwrap_or(self.strict_default)
+    }
+
+    /// The type relation's mode for file `file`: [`typedefs::Mode::STRICT`] in strict mode,
+    /// else [`typedefs::Mode::GRADUAL`].
+    pub fn mode_for(&self, project: &Project, file: usize) -> typedefs::Mode {
+        if self.strict_for(project, file) {
+            typedefs::Mode::STRICT
+        } else {
+            typedefs::Mode::GRADUAL
+        }
     }
 }
 

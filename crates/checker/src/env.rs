@@ -39,12 +39,20 @@ pub struct Env<'a> {
     pub twin_libs: HashMap<String, Type>,
     /// Record the editor index ([`crate::walk::index::ChunkIndex`]) while walking.
     pub index: bool,
-    /// Strict mode (`--strict`, `lint.strict`; see [`crate::config::Settings::strict`]),
-    /// for the type rules.
-    pub strict: bool,
     /// Types declared by the libraries the chunk imports (by their entry id) and the aliases
     /// that name them (`geo.Point`).
     pub types: LocalTypes,
-    /// What the type relation refuses besides plain mismatches (gradual by default).
+    /// Gradual (`wippy check`'s default) or strict (`--strict`, `lint.strict`, `wippy
+    /// lint`'s default; see [`crate::config::Settings::mode_for`]): what the type relation
+    /// refuses besides plain mismatches, and which nil and any/unknown uses the rules report
+    /// (`crate::rules::nil`).
     pub mode: Mode,
+}
+
+impl Env<'_> {
+    /// Whether the chunk is checked in strict mode (go-lua's: nil and any/unknown must be
+    /// proven away).
+    pub fn strict(&self) -> bool {
+        self.mode.unknown_strict
+    }
 }

@@ -5,9 +5,12 @@
 //!
 //! Codes follow `wippy lint` where the meaning matches (wippy-facts §4.1, go-lua
 //! `types/diag/types.go`): `P0001` parse error, `E0000` type mismatch, `E0001` undefined,
-//! `E0003` wrong arity, `E0004` no field, `E0008` readonly, `E0019` invalid operand, `E0022` no
-//! method, `W0004` unused variable, `W0006` unused import. Codes of our own: `Y00xx` for entry definitions, `D0001` for determinism in
-//! workflows, `S0001` for the Wraith handler sandbox, `L0001` for a `goto` that cannot be compiled, `H0001` for editor hints, `H0002` for suppressions that suppress nothing,
+//! `E0003` wrong arity, `E0004` no field, `E0008` readonly, `E0009` unreachable, `E0010` missing
+//! return, `E0015` use before assignment, `E0019` invalid operand, `E0021` optional call,
+//! `E0022` no method, `E0023` optional index, `W0004` unused variable, `W0006` unused import.
+//! Codes of our own: `Y00xx` for entry definitions, `D0001` for determinism in workflows,
+//! `S0001` for the Wraith handler sandbox, `L0001` for a `goto` that cannot be compiled,
+//! `H0001` for editor hints, `H0002` for suppressions that suppress nothing,
 //! `C0001` for the lint configuration.
 
 use project::ProblemKind;
@@ -61,13 +64,23 @@ codes! {
     P0001: Error, "syntax", "parse error",
         "The chunk is not valid Wippy Lua (Lua 5.3 syntax with Wippy's type annotations; Luau for twin handlers). Nothing else in it is checked until it parses.";
     E0000: Error, "types", "type mismatch",
-        "A value's type does not fit where it is used: an argument of the wrong type (a `number` where an `integer` is required: in Lua 5.3 `/` and `^` give floats), a returned value that contradicts the declared return type, an assignment to an annotated local or a declared field, a table literal missing a required field of the declared record. The message says which field, parameter or union member is at fault.";
+        "A value's type does not fit where it is used: an argument of the wrong type (a `number` where an `integer` is required: in Lua 5.3 `/` and `^` give floats), a returned value that contradicts the declared return type, an assignment to an annotated local or a declared field, a table literal missing a required field of the declared record; a value that may be nil where a non-optional type is declared or as an operand of arithmetic, `..` or `#`; in strict mode a value of type any/unknown from a call where a precise type is declared. The message says which field, parameter or union member is at fault, or where the nil comes from.";
     E0001: Error, "globals", "undefined name or module",
         "A global that no environment list, import or assignment defines, or a require() of a module the entry does not list in `modules:`/`imports:`.";
     E0003: Error, "calls", "wrong number of arguments",
         "A call passes fewer arguments than the function requires or more than it accepts (optional and variadic parameters honoured).";
     E0004: Error, "members", "no such field",
         "The receiver's type is fully known and has no member of that name (a module function, a field of a declared or manifest record, an interface field), read or written; or a table literal passed where a record is declared has a field the record lacks, close to one it expects (a typo).";
+    E0009: Hint, "flow", "unreachable code",
+        "Statements after a `return`, `break`, `goto`, a call to `error(…)`, or an `if` whose every branch ends so, can never run. Remove them or move them before the statement that ends the block.";
+    E0010: Error, "flow", "missing return",
+        "A function with declared returns can reach its end without a `return` on some path, so it returns nothing (nil) where a value is declared. Return a value on every path, or declare the return optional (`T?`).";
+    E0015: Error, "flow", "use before assignment",
+        "An annotated local declared without a value (`local total: number`) is read before it is assigned on some path: it holds nil there. Assign it first.";
+    E0021: Error, "nil", "call on a value that may be nil",
+        "A function or a method receiver that may be nil is called (`x:m()` where `x` is `T?`, the value of a `(value, error?)` pair before its error is checked). Check it first (`if x then`), give a default (`x or …`), or assert it (`x!`). The message says where the nil comes from.";
+    E0023: Error, "nil", "index of a value that may be nil",
+        "A value that may be nil is indexed (`cfg.cache.ttl` where `cache?:`, a function returning `User?` indexed at once, `data.name` where `data` comes from `json.decode` and its error was not checked). Check it first, give a default, or assert it (`x!`). The message says where the nil comes from.";
     E0008: Error, "records", "readonly violation",
         "A field of a `readonly {…}` record is assigned. Build a new table instead, or drop `readonly` from the declaration.";
     E0019: Error, "operators", "invalid operand",

@@ -41,7 +41,6 @@ struct EnvKey {
     twin_libs: BTreeMap<String, Type>,
     types: typedefs::LocalTypes,
     mode: typedefs::Mode,
-    strict: bool,
 }
 
 impl EnvKey {
@@ -65,7 +64,6 @@ impl EnvKey {
                 .collect(),
             types: env.types.clone(),
             mode: env.mode,
-            strict: env.strict,
         }
     }
 }

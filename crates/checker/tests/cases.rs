@@ -7,6 +7,9 @@
 //! `-- expect-warning: <text>` (several may follow each other on one line; `#` instead of `--`
 //! in YAML). `<text>` must occur in `CODE message` of a diagnostic of that severity on that
 //! line; every diagnostic must be expected, so a file without expectations must be clean.
+//! A file whose first line is `-- mode: strict` is checked in strict mode (go-lua's, `wippy
+//! lint`'s default), others in gradual mode (`wippy check`'s); a project case sets strict mode
+//! in its `.wippy.yaml` (`lint: strict: true`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -117,9 +120,16 @@ fn check_file(path: &Path, rel: &str) -> Result<(), String> {
         lenient_globals: false,
         twin_libs: HashMap::new(),
         index: false,
-        strict: false,
         types: LocalTypes::new(),
-        mode: Mode::GRADUAL,
+        mode: if src
+            .lines()
+            .next()
+            .is_some_and(|l| l.trim() == "-- mode: strict")
+        {
+            Mode::STRICT
+        } else {
+            Mode::GRADUAL
+        },
     };
     let parsed = parse_chunk(
         &src,

@@ -50,7 +50,6 @@ fn inferred_returns_land_in_the_index() {
                 index: true,
                 types: LocalTypes::new(),
                 mode: Mode::GRADUAL,
-                strict: false,
             };
             let parsed = parse_chunk(SRC, Dialect::Wippy);
             let ast = parsed.ast.as_ref().expect("parses");

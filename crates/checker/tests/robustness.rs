@@ -136,7 +136,6 @@ fn walking_garbage_and_odd_code_never_panics() {
             lenient_globals: false,
             twin_libs: HashMap::new(),
             index: false,
-            strict: false,
             types: typedefs::LocalTypes::new(),
             mode: typedefs::Mode::GRADUAL,
         };
@@ -153,6 +152,15 @@ fn walking_garbage_and_odd_code_never_panics() {
             "_G.x = 1 _G['y'] = 2 _G[z] = 3",
             "local m = {} function m:a() return self:b() end function m.b() end return m",
         ];
+        // Nested loops whose bodies change the head each round: the rounds of all loops share
+        // one budget, so the walk ends even at the nesting limit.
+        let depth = MAX_NESTING / 2;
+        let loops = format!(
+            "local a, b, c, e = nil, nil, nil, nil\n{}a = b b = c c = e e = 's'\nif a then print(#a) end\n{}",
+            "while true do\n".repeat(depth),
+            "end\n".repeat(depth)
+        );
+        let samples: Vec<&str> = samples.iter().copied().chain([loops.as_str()]).collect();
         for src in samples {
             let p = parse_chunk(src, Dialect::Wippy);
             if let Ok(ast) = &p.ast {

@@ -32,6 +32,42 @@ fn strict_mode_is_carried_from_config_and_flag() {
         !off.strict_for(&p, main),
         "--strict on the command line wins"
     );
+    let lint = Settings {
+        strict: Some(false),
+        strict_default: true,
+        ..Settings::default()
+    };
+    assert_eq!(
+        lint.mode_for(&p, main),
+        typedefs::Mode::GRADUAL,
+        "--gradual wins"
+    );
+    let lint = Settings {
+        strict_default: true,
+        ..Settings::default()
+    };
+    assert_eq!(lint.mode_for(&p, main), typedefs::Mode::STRICT);
+}
+
+#[test]
+fn strict_default_applies_without_config() {
+    // A project without `lint.strict`: the command decides (`wippy lint` strict, `check` not).
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/cases/library/library_generic_function"
+    );
+    let p = project::load_project(std::path::Path::new(dir)).expect("load");
+    let main = p
+        .files
+        .iter()
+        .position(|f| f.path.ends_with("main.lua"))
+        .expect("main.lua");
+    assert!(!Settings::default().strict_for(&p, main), "check: gradual");
+    let lint = Settings {
+        strict_default: true,
+        ..Settings::default()
+    };
+    assert!(lint.strict_for(&p, main), "lint: strict");
 }
 
 #[test]

@@ -70,8 +70,10 @@ pub fn hover(modules: &ModuleSet, a: &Analysis, offset: usize) -> Option<String>
         return Some(with_doc(code(&line), m.doc.as_deref()));
     }
     if let Some(id) = index.local_at(start as u32) {
+        // The type the local has here: narrowed by the conditions and assignments before it.
         let l = &index.locals[id];
-        return Some(code(&format!("local {}: {}", l.name, short_type(&l.ty))));
+        let ty = index.type_at(id, start as u32);
+        return Some(code(&format!("local {}: {}", l.name, short_type(&ty))));
     }
     let (ty, doc) = global(a, modules, name)?;
     Some(with_doc(

@@ -105,8 +105,13 @@ pub fn global(a: &Analysis, modules: &ModuleSet, name: &str) -> Option<(Type, Op
 pub fn chain_type(a: &Analysis, modules: &ModuleSet, at: usize, names: &[String]) -> Option<Type> {
     let index = a.index.as_deref()?;
     let first = names.first()?;
+    // A local has its type at `at` (narrowed: inside `if x then`, `x.` lists the members of
+    // the non-nil type).
     let mut ty = match visible(index, at).into_iter().find(|l| &l.name == first) {
-        Some(l) => l.ty.clone(),
+        Some(l) => {
+            let id = index.locals.iter().position(|x| std::ptr::eq(x, l));
+            id.map_or_else(|| l.ty.clone(), |id| index.type_at(id, at as u32))
+        }
         None => global(a, modules, first)?.0,
     };
     for n in &names[1..] {

@@ -52,6 +52,13 @@ fn span(n: &impl Node) -> Range<u32> {
 pub(crate) fn lower(ast: &Ast) -> (Vec<Edit>, Vec<LowerError>) {
     let mut edits = Vec::new();
     let mut errors = Vec::new();
+    // Most chunks have no `goto` nor label: then there is nothing to lower, and the function
+    // bodies (copied below) are not collected.
+    let mut jumps = Jumps(false);
+    jumps.visit_ast(ast);
+    if !jumps.0 {
+        return (edits, errors);
+    }
     let mut bodies = Bodies(Vec::new());
     bodies.visit_ast(ast);
     let mut f = Function::default();
@@ -63,6 +70,19 @@ pub(crate) fn lower(ast: &Ast) -> (Vec<Edit>, Vec<LowerError>) {
         f.lower(at, &mut edits, &mut errors);
     }
     (edits, errors)
+}
+
+/// Whether a chunk has a `goto` or a label.
+struct Jumps(bool);
+
+impl Visitor for Jumps {
+    fn visit_goto(&mut self, _: &full_moon::ast::lua52::Goto) {
+        self.0 = true;
+    }
+
+    fn visit_label(&mut self, _: &full_moon::ast::lua52::Label) {
+        self.0 = true;
+    }
 }
 
 /// Every function body: its block and where its parameter list ends.

@@ -30,5 +30,5 @@ pub use relation::{Mismatch, Mode, Reason, Relation, Step};
 pub use syntax::{parse_type_str, SyntaxError, TypeParser};
 pub use types::{
     Field, FunctionType, Interface, Literal, Member, MemberKind, NamedRef, Namespace, Param,
-    Record, Shape, TableDef, Type, TypeDef, TypeParam,
+    Record, ReturnsFrom, Shape, TableDef, Type, TypeDef, TypeParam,
 };

@@ -674,6 +674,7 @@ fn make_function(
         variadic,
         returns,
         returns_variadic,
+        returns_from: crate::types::ReturnsFrom::Signature,
     }
 }
 

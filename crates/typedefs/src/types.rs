@@ -181,6 +181,21 @@ pub struct FunctionType {
     pub returns: Vec<Type>,
     /// Type of extra return values (`...T`), or `Some(Any)` when the returns are unspecified.
     pub returns_variadic: Option<Type>,
+    /// Where the returns come from: how seriously a nil among them is taken.
+    pub returns_from: ReturnsFrom,
+}
+
+/// Where the returns of a [`FunctionType`] come from (a nil among them is reported, by the
+/// checker's nil rules, as an error, a default-mode warning, or in strict mode only).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ReturnsFrom {
+    /// Written in type syntax: a manifest signature, a function type in an annotation.
+    #[default]
+    Signature,
+    /// A Lua function whose returns are annotated (`function f(): User?`).
+    Annotated,
+    /// Inferred from the body of an unannotated Lua function (joined over its `return`s).
+    Inferred,
 }
 
 impl FunctionType {
@@ -205,6 +220,20 @@ impl FunctionType {
             Some(params.len())
         };
         (min, max)
+    }
+
+    /// The position of the error of a `(value…, error?)` pair among the returns: the last
+    /// return is `error?` or `string?` (`return nil, "…"`, Wippy code's `(T?, string?)`)
+    /// after at least one value. By Wippy's convention (the manifests' `(T, error?)`
+    /// returns, go-lua's error-return policy) the values before it are nil when it is set,
+    /// and not nil when it is not.
+    pub fn error_slot(&self) -> Option<usize> {
+        let (last, values) = self.returns.split_last()?;
+        let is_error = match last {
+            Type::Optional(e) => matches!(**e, Type::Error | Type::String),
+            _ => false,
+        };
+        (is_error && !values.is_empty()).then_some(values.len())
     }
 
     /// The parameters an argument list lines up with (without the first when `skip_first`).

@@ -81,7 +81,8 @@ impl Walker<'_> {
                 callee: &callee.path,
                 signature: f,
             };
-            self.check_value(site, at, &pty, sp, expr);
+            let origin = args.origins.get(i).cloned().flatten();
+            self.check_value(site, at, &pty, sp, expr, origin);
         }
     }
 

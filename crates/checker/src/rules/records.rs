@@ -22,6 +22,7 @@ impl Walker<'_> {
         value: &Type,
         sp: Range<u32>,
         expr: Option<&Expression>,
+        origin: Option<std::sync::Arc<crate::walk::flow::Origin>>,
     ) {
         let recv = recv.non_nil();
         let record = match &recv {
@@ -68,7 +69,7 @@ impl Walker<'_> {
             name,
             owner: &owner,
         };
-        self.check_value(site, value, &field_type, at, expr);
+        self.check_value(site, value, &field_type, at, expr, origin);
     }
 
     /// `E0004` for writing field `name`, which the declared record `r` lacks.

@@ -7,12 +7,14 @@
 //! "`timout_ms` is not a field of Options; did you mean `timeout_ms`?".
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use full_moon::ast::{Expression, Field as AstField};
 use typedefs::{Literal, Mismatch, Reason, Type};
 
 use crate::diagnostic::Diagnostic;
 use crate::registry::Code;
+use crate::walk::flow::{Origin, OriginKind};
 use crate::walk::{ident, span, Walker};
 
 /// Where a value goes, for messages.
@@ -34,6 +36,45 @@ pub(crate) enum Site<'s> {
 }
 
 impl Site<'_> {
+    /// The message for a value that may be nil here (`why` follows it).
+    fn nil_message(&self, target: &Type) -> String {
+        match self {
+            Site::Argument { index, name, .. } => match name {
+                Some(n) => format!("argument {} ({n}) may be nil, expected {target}", index + 1),
+                None => format!("argument {} may be nil, expected {target}", index + 1),
+            },
+            Site::Local(name) => format!("cannot assign to `{name}` (declared {target}): the value may be nil"),
+            Site::Return(i) => format!("returned value {} may be nil, declared {target}", i + 1),
+            Site::Field { name, owner } => format!(
+                "cannot assign to field `{name}` of {owner} (declared {target}): the value may be nil"
+            ),
+        }
+    }
+
+    /// go-lua's strict-mode message for a value of type any/unknown from a call.
+    fn unproven_message(&self, target: &Type, expr: Option<&Expression>) -> String {
+        let proof = format!("no proof shows it is {target}");
+        match self {
+            Site::Argument { index, name, .. } => match name {
+                Some(n) => format!("argument {} ({n}) comes from any/unknown; {proof}", index + 1),
+                None => format!("argument {} comes from any/unknown; {proof}", index + 1),
+            },
+            Site::Local(name) => {
+                let what = expr.map_or_else(|| "the value".to_owned(), |e| {
+                    let t = e.to_string();
+                    // The expression without the comments that trail it.
+                    let t = t.split("--").next().unwrap_or_default().trim();
+                    if t.len() > 40 { "the value".to_owned() } else { t.to_owned() }
+                });
+                format!("cannot assign {what} to `{name}`: it comes from any/unknown; {proof}")
+            }
+            Site::Return(i) => format!("returned value {} comes from any/unknown; {proof}", i + 1),
+            Site::Field { name, owner } => format!(
+                "cannot assign to field `{name}` of {owner}: the value comes from any/unknown; {proof}"
+            ),
+        }
+    }
+
     /// The message for a mismatch at this site.
     fn message(&self, m: &Mismatch) -> String {
         match (self, m.simple()) {
@@ -69,9 +110,50 @@ impl Walker<'_> {
         target: &Type,
         sp: Range<u32>,
         expr: Option<&Expression>,
+        origin: Option<Arc<Origin>>,
     ) -> bool {
-        let Err(m) = self.rel().relate(value, target) else {
+        let gradual_target = matches!(target, Type::Any | Type::Unknown | Type::Param(_))
+            || matches!(target, Type::Optional(t) if matches!(**t, Type::Any | Type::Unknown));
+        let optional =
+            value.is_optional() && !matches!(value, Type::Nil) && !self.admits_nil(target);
+        let core = if optional {
+            value.non_nil()
+        } else {
+            value.clone()
+        };
+        if matches!(core, Type::Any | Type::Unknown) {
+            if optional {
+                let msg = site.nil_message(target);
+                if self.report_nil(Code::E0000, sp.clone(), msg, origin.as_deref()) {
+                    return false;
+                }
+            }
+            // Strict mode: a value of type any/unknown that a call produced needs a proof.
+            // What needs a proof: a value some expression produced (a call, a field of an any,
+            // an operator), not the unannotated parameter or loop variable it names, which is
+            // the function's own gradual contract (as go-lua's strict mode reads it).
+            let from_call = match &origin {
+                Some(o) => !matches!(o.kind, OriginKind::Element),
+                None => !expr.is_some_and(|e| self.names_gradual_local(e)),
+            };
+            if self.strict() && from_call && !gradual_target && self.reachable() {
+                let msg = site.unproven_message(target, expr);
+                self.report(Diagnostic::new(Code::E0000, self.file, sp, msg));
+                return false;
+            }
             return true;
+        }
+        let m = match self.rel().relate(&core, target) {
+            Ok(()) => {
+                if optional {
+                    let msg = site.nil_message(target);
+                    return !self.report_nil(Code::E0000, sp, msg, origin.as_deref());
+                }
+                return true;
+            }
+            // The message names the value's whole type (`integer?`), as the user wrote it.
+            Err(m) if optional => self.rel().relate(value, target).err().unwrap_or(m),
+            Err(m) => m,
         };
         let code = match m.reason {
             Reason::UnknownField { .. } => Code::E0004,
@@ -103,8 +185,9 @@ impl Walker<'_> {
         name: &str,
         sp: Range<u32>,
         expr: Option<&Expression>,
+        origin: Option<Arc<Origin>>,
     ) {
-        self.check_value(Site::Local(name), value, declared, sp, expr);
+        self.check_value(Site::Local(name), value, declared, sp, expr, origin);
     }
 
     /// `E0000` when returned value `i` (0-based) of type `value` does not fit the declared
@@ -116,8 +199,33 @@ impl Walker<'_> {
         i: usize,
         sp: Range<u32>,
         expr: Option<&Expression>,
+        origin: Option<Arc<Origin>>,
     ) {
-        self.check_value(Site::Return(i), value, declared, sp, expr);
+        self.check_value(Site::Return(i), value, declared, sp, expr, origin);
+    }
+
+    /// Whether `e` is the bare name of an unannotated parameter or loop variable.
+    fn names_gradual_local(&self, e: &Expression) -> bool {
+        let Expression::Var(full_moon::ast::Var::Name(t)) = e else {
+            return false;
+        };
+        self.lookup(ident(t)).is_some_and(|id| {
+            let l = &self.locals[id];
+            !l.annotated
+                && matches!(
+                    l.kind,
+                    crate::walk::LocalKind::Param | crate::walk::LocalKind::LoopVar
+                )
+        })
+    }
+
+    /// Whether nil is a value of `t` (through aliases; type parameters accept it).
+    pub(crate) fn admits_nil(&self, t: &Type) -> bool {
+        match t {
+            Type::Named(_) => self.rel().alias(t).is_none_or(|a| self.admits_nil(&a)),
+            Type::Param(_) | Type::SelfType => true,
+            t => t.admits_nil(),
+        }
     }
 }
 

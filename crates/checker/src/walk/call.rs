@@ -12,6 +12,8 @@ use typedefs::generics::{Inference, Solution};
 use typedefs::manifest::map_type;
 use typedefs::{FunctionType, Literal, Lookup, Type};
 
+use super::flow::{Origin, OriginKind};
+use super::narrow::origin;
 use super::{ident, span, Walker};
 use crate::registry::Code;
 
@@ -23,6 +25,11 @@ pub(crate) struct Cur {
     pub(crate) path: String,
     /// It is an interface method reached with `.`: (owner, receiver type).
     pub(crate) dot_method: Option<(String, Type)>,
+    /// Where a nil (or `any`) in it came from.
+    pub(crate) origin: Option<Arc<Origin>>,
+    /// The field path of a local it is (`cfg.cache`: the local and `cache`), while the chain
+    /// is only names and dots.
+    pub(crate) key: Option<(usize, String)>,
 }
 
 impl Cur {
@@ -32,7 +39,14 @@ impl Cur {
             ty,
             path: path.into(),
             dot_method: None,
+            origin: None,
+            key: None,
         }
+    }
+
+    fn with_origin(mut self, origin: Option<Arc<Origin>>) -> Cur {
+        self.origin = origin;
+        self
     }
 }
 
@@ -44,6 +58,8 @@ pub(crate) struct Args<'e> {
     pub(crate) exprs: Vec<&'e Expression>,
     /// The last argument may give several values (a call or `...`).
     pub(crate) last_multi: bool,
+    /// Where each argument's value came from.
+    pub(crate) origins: Vec<Option<Arc<Origin>>>,
     /// Byte range of the argument list.
     pub(crate) span: std::ops::Range<u32>,
 }
@@ -75,7 +91,11 @@ impl Walker<'_> {
                 {
                     if let Some(Suffix::Call(Call::AnonymousCall(args))) = suffixes.first() {
                         let ty = self.require(args);
-                        return self.continue_chain(Cur::new(ty, "require(…)"), &suffixes[1..]);
+                        return self.continue_chain(
+                            Cur::new(ty, "require(…)"),
+                            None,
+                            &suffixes[1..],
+                        );
                     }
                 }
                 if name == "wraith" && self.env.kind.is_twin() && self.lookup(name).is_none() {
@@ -84,40 +104,90 @@ impl Walker<'_> {
                     {
                         if ident(name) == "import" {
                             let ty = self.wraith_import(args);
-                            return self.continue_chain(Cur::new(ty, "wraith.import(…)"), rest);
+                            return self.continue_chain(
+                                Cur::new(ty, "wraith.import(…)"),
+                                None,
+                                rest,
+                            );
                         }
                     }
                 }
-                Cur::new(self.read_name(name, span(t)), name)
+                let ty = self.read_name(name, span(t));
+                let mut cur = Cur::new(ty, name).with_origin(self.last_origin.take());
+                cur.key = self.lookup(name).map(|id| (id, String::new()));
+                if self.prep.non_nil.is_empty() {
+                    cur
+                } else {
+                    self.asserted(cur, span(t).end)
+                }
             }
-            Prefix::Expression(e) => Cur::new(self.expr(e), "(…)"),
+            Prefix::Expression(e) => {
+                let ty = self.expr(e);
+                Cur::new(ty, "(…)").with_origin(self.last_origin.take())
+            }
             _ => Cur::new(Type::Any, "?"),
         };
-        self.continue_chain(cur, suffixes)
+        self.continue_chain(cur, Some(prefix), suffixes)
     }
 
-    fn continue_chain(&mut self, mut cur: Cur, suffixes: &[&Suffix]) -> Vec<Type> {
+    /// The rest of a chain after its prefix (`prefix`, to find call facts, when the chain is
+    /// the source's own).
+    fn continue_chain(
+        &mut self,
+        mut cur: Cur,
+        prefix: Option<&Prefix>,
+        suffixes: &[&Suffix],
+    ) -> Vec<Type> {
         let mut values = vec![cur.ty.clone()];
-        for s in suffixes {
+        let mut origin_out = cur.origin.clone();
+        let facts = prefix.filter(|_| {
+            self.flow
+                .paths
+                .keys()
+                .any(|(l, _)| *l == super::flow::CALL_FACT)
+        });
+        for (i, s) in suffixes.iter().enumerate() {
             match s {
                 Suffix::Index(Index::Dot { name, .. }) => {
+                    cur = self.nil_receiver(cur, span(name), Code::E0023, false);
                     cur = self.member(cur, ident(name).to_owned(), span(name));
                 }
                 Suffix::Index(Index::Brackets { expression, .. }) => {
+                    cur = self.nil_receiver(cur, span(expression), Code::E0023, false);
                     let key = self.expr(expression);
                     cur = match key {
                         Type::Literal(Literal::String(s)) if is_identifier(&s) => {
                             self.member(cur, s, span(expression))
                         }
-                        _ => Cur::new(element_type(&cur.ty), format!("{}[…]", cur.path)),
+                        _ => {
+                            // `t[1]`: a literal key is a field path too (`test.not_nil(t[1].x)`).
+                            let key = cur.key.clone().zip(super::narrow::key_segment(expression));
+                            let mut out = self.element(&cur);
+                            if let Some(((id, p), seg)) = key {
+                                let p = if p.is_empty() {
+                                    seg
+                                } else {
+                                    format!("{p}.{seg}")
+                                };
+                                if let Some(v) = self.flow.paths.get(&(id, p.as_str().into())) {
+                                    out.ty = v.ty.clone();
+                                    out.origin = v.origin.clone();
+                                }
+                                out.key = Some((id, p));
+                            }
+                            out
+                        }
                     };
                 }
                 Suffix::Call(Call::AnonymousCall(args)) => {
+                    cur = self.nil_receiver(cur, span(args), Code::E0021, false);
                     values = self.call_value(&cur, args, false, &Type::Any);
                     let ty = values.first().cloned().unwrap_or(Type::Nil);
-                    cur = Cur::new(ty, format!("{}(…)", cur.path));
+                    cur = Cur::new(ty, format!("{}(…)", cur.path))
+                        .with_origin(self.last_call_origin.take());
                 }
                 Suffix::Call(Call::MethodCall(mc)) => {
+                    cur = self.nil_receiver(cur, span(mc.name()), Code::E0021, true);
                     let name = ident(mc.name()).to_owned();
                     let recv = cur.ty.clone();
                     self.record_member(span(mc.name()), &recv, true);
@@ -126,75 +196,200 @@ impl Walker<'_> {
                             .modules
                             .member(&recv, &name, true, Some(&self.local_types));
                     let path = format!("{}:{name}", cur.path);
-                    let callee = match lookup {
-                        Lookup::Method { func, .. } => Cur::new(Type::Function(func), path),
-                        Lookup::Found { ty, .. } => Cur::new(ty, path),
-                        Lookup::Missing {
-                            owner,
-                            is_object,
-                            suggestion,
-                        } => {
-                            let (code, what) = if is_object {
-                                (Code::E0022, "method")
-                            } else {
-                                (Code::E0004, "field")
-                            };
-                            let message = format!("no {what} `{name}` on {owner}");
-                            self.missing_member(
-                                code,
-                                span(mc.name()),
-                                message,
+                    let union = self.union_member(&cur, &name, true, span(mc.name()));
+                    let callee = match (union, lookup) {
+                        (Some(Some(ty)), _) => Cur::new(ty, path),
+                        (Some(None), _) => Cur::new(Type::Any, path),
+                        (None, lookup) => match lookup {
+                            Lookup::Method { func, .. } => Cur::new(Type::Function(func), path),
+                            Lookup::Found { ty, .. } => Cur::new(ty, path),
+                            Lookup::Missing {
+                                owner,
+                                is_object,
                                 suggestion,
-                                (cur.path.clone(), name.clone()),
-                            );
-                            Cur::new(Type::Any, path)
-                        }
-                        Lookup::Unknown => Cur::new(Type::Any, path),
+                            } => {
+                                let (code, what) = if is_object {
+                                    (Code::E0022, "method")
+                                } else {
+                                    (Code::E0004, "field")
+                                };
+                                let message = format!("no {what} `{name}` on {owner}");
+                                self.missing_member(
+                                    code,
+                                    span(mc.name()),
+                                    message,
+                                    suggestion,
+                                    (cur.path.clone(), name.clone()),
+                                );
+                                Cur::new(Type::Any, path)
+                            }
+                            Lookup::Unknown => Cur::new(Type::Any, path),
+                        },
                     };
                     values = self.call_value(&callee, mc.args(), true, &recv);
                     let ty = values.first().cloned().unwrap_or(Type::Nil);
-                    cur = Cur::new(ty, format!("{}(…)", callee.path));
+                    cur = Cur::new(ty, format!("{}(…)", callee.path))
+                        .with_origin(self.last_call_origin.take());
                 }
                 _ => {
                     values = vec![Type::Any];
                     cur = Cur::new(Type::Any, cur.path.clone());
                 }
             }
+            if !self.prep.non_nil.is_empty() {
+                cur = self.asserted(cur, span(*s).end);
+            }
+            if let (Some(p), Suffix::Call(_)) = (facts, s) {
+                if self.is_call_fact(p, &suffixes[..=i]) {
+                    cur.ty = cur.ty.non_nil();
+                    cur.origin = None;
+                }
+            }
             if !matches!(s, Suffix::Call(_)) {
                 values = vec![cur.ty.clone()];
+            } else if let Some(first) = values.first_mut() {
+                first.clone_from(&cur.ty);
             }
+            origin_out = cur.origin.clone();
         }
+        self.last_origin = origin_out;
         values
+    }
+
+    /// Whether the fields of `t` are declarations (an annotation, a `type`, a manifest), not
+    /// what code built (a table constructor, the join of the tables an unannotated function
+    /// returns, a library's table as its importers see it): only a declared optional field is
+    /// a contract the reader must check.
+    pub(crate) fn declared_shape(&self, t: &Type) -> bool {
+        match t {
+            Type::Record(r) => r.shape == typedefs::Shape::Declared,
+            Type::Optional(t) => self.declared_shape(t),
+            Type::Named(_) => self
+                .rel()
+                .alias(t)
+                .is_none_or(|a| matches!(a, Type::Named(_)) || self.declared_shape(&a)),
+            Type::Union(ms) => ms.iter().all(|m| self.declared_shape(m)),
+            _ => true,
+        }
+    }
+
+    /// Whether the call `prefix suffixes` was proven not nil (`f(x) and f(x).y`).
+    fn is_call_fact(&self, prefix: &Prefix, suffixes: &[&Suffix]) -> bool {
+        let mut text = prefix.to_string();
+        for s in suffixes {
+            text.push_str(&s.to_string());
+        }
+        let key = (super::flow::CALL_FACT, super::flow::call_key(&text));
+        self.flow.paths.contains_key(&key)
+    }
+
+    /// `cur` followed by `!` (ending at `end`): the programmer asserts it is not nil.
+    fn asserted(&self, mut cur: Cur, end: u32) -> Cur {
+        if self.prep.non_nil.contains(&end) {
+            cur.ty = cur.ty.non_nil();
+            cur.origin = None;
+        }
+        cur
+    }
+
+    /// `cur[…]` with a key that is not a field name: the element of an array or a map (which
+    /// may be nil in strict mode, as go-lua reads it).
+    fn element(&mut self, cur: &Cur) -> Cur {
+        let t = element_type(&cur.ty);
+        let path = format!("{}[…]", cur.path);
+        let strict = self.env.mode.nil_strict && !matches!(t, Type::Any | Type::Unknown);
+        if strict && matches!(cur.ty, Type::Array(_) | Type::Map(..)) {
+            let why = format!("an element read from `{}` may be absent", cur.path);
+            return Cur::new(t.optional(), path)
+                .with_origin(Some(origin(why, OriginKind::Element)));
+        }
+        let o = cur.origin.clone().filter(|_| matches!(t, Type::Any));
+        Cur::new(t, path).with_origin(o)
     }
 
     /// `cur.name`.
     fn member(&mut self, cur: Cur, name: String, sp: std::ops::Range<u32>) -> Cur {
         self.record_member(sp.clone(), &cur.ty, false);
         let path = format!("{}.{name}", cur.path);
-        match self
-            .env
-            .modules
-            .member(&cur.ty, &name, false, Some(&self.local_types))
-        {
-            Lookup::Found { ty, .. } => Cur::new(ty, path),
-            Lookup::Method { func, owner, .. } => Cur {
-                ty: Type::Function(func),
-                path,
-                dot_method: Some((owner, cur.ty)),
-            },
-            Lookup::Missing {
-                owner, suggestion, ..
-            } => {
-                let mut message = format!("no field `{name}` in {owner}");
-                if let Some(s) = &suggestion {
-                    message.push_str(&format!("; did you mean `{s}`?"));
-                }
-                let key = (cur.path.clone(), name.clone());
-                self.missing_member(Code::E0004, sp, message, suggestion, key);
-                Cur::new(Type::Any, path)
-            }
-            Lookup::Unknown => Cur::new(Type::Any, path),
+        let key = cur.key.as_ref().map(|(id, p)| {
+            let p = if p.is_empty() {
+                name.clone()
+            } else {
+                format!("{p}.{name}")
+            };
+            (*id, p)
+        });
+        let narrowed = key
+            .as_ref()
+            .and_then(|(id, p)| self.flow.paths.get(&(*id, p.as_str().into())).cloned());
+        let found = self.lookup_member(&cur, &name, sp.clone());
+        let mut out = match (narrowed, found) {
+            (Some(v), Some(_) | None) => Cur::new(v.ty, path).with_origin(v.origin),
+            (None, Some(c)) => c,
+            (None, None) => return Cur::new(Type::Any, path),
+        };
+        out.key = key;
+        out
+    }
+
+    /// The member `name` of `cur`, reported when missing (`None` then).
+    fn lookup_member(&mut self, cur: &Cur, name: &str, sp: std::ops::Range<u32>) -> Option<Cur> {
+        let name = name.to_owned();
+        let path = format!("{}.{name}", cur.path);
+        if let Some(c) = self.union_member(cur, &name, false, sp.clone()) {
+            return c.map(|ty| Cur::new(ty, path));
         }
+        Some(
+            match self
+                .env
+                .modules
+                .member(&cur.ty, &name, false, Some(&self.local_types))
+            {
+                Lookup::Found { ty, .. } => {
+                    let o = if ty.is_optional() {
+                        let upvalue = cur
+                            .key
+                            .as_ref()
+                            .is_some_and(|(id, _)| self.locals[*id].depth < self.frames.len());
+                        let kind = if !self.declared_shape(&cur.ty) {
+                            OriginKind::Inferred
+                        } else if upvalue {
+                            OriginKind::Upvalue
+                        } else {
+                            OriginKind::Contract
+                        };
+                        Some(origin(format!("`{path}` is optional"), kind))
+                    } else if matches!(ty, Type::Any) {
+                        cur.origin.clone()
+                    } else {
+                        None
+                    };
+                    Cur::new(ty, path).with_origin(o)
+                }
+                Lookup::Method { func, owner, .. } => Cur {
+                    ty: Type::Function(func),
+                    path,
+                    dot_method: Some((owner, cur.ty.clone())),
+                    origin: None,
+                    key: None,
+                },
+                Lookup::Missing {
+                    owner, suggestion, ..
+                } => {
+                    let mut message = format!("no field `{name}` in {owner}");
+                    if let Some(s) = &suggestion {
+                        message.push_str(&format!("; did you mean `{s}`?"));
+                    }
+                    let key = (cur.path.clone(), name.clone());
+                    self.missing_member(Code::E0004, sp, message, suggestion, key);
+                    return None;
+                }
+                Lookup::Unknown => {
+                    let o = cur.origin.clone().filter(|_| matches!(cur.ty, Type::Any));
+                    Cur::new(Type::Any, path).with_origin(o)
+                }
+            },
+        )
     }
 
     /// Call `callee` with `args`; `colon` when written `recv:m(…)`. Returns all result values.
@@ -214,9 +409,10 @@ impl Walker<'_> {
             _ => None,
         };
         let mut inference = f.as_ref().map(|f| Inference::new(f));
-        // `type(x.m)` tests for a member's presence.
-        let probe = callee.path == "type";
+        // `type(x.m)` and a test library's `is_nil(x.m)` test for a member's presence.
+        let probe = callee.path == "type" || super::asserts::is_nil_assertion(&callee.path);
         self.probing += u32::from(probe);
+        let mut origins = Vec::new();
         let types: Vec<Type> = match args {
             FunctionArgs::Parentheses { .. } => {
                 let mut types = Vec::with_capacity(exprs.len());
@@ -231,9 +427,10 @@ impl Walker<'_> {
                         _ => param.clone(),
                     };
                     let t = self.expr_expecting(e, expected.as_ref());
+                    origins.push(self.last_origin.take());
                     if let (Some(p), Some(inf)) = (&param, &mut inference) {
                         let loose = self.is_loose(e);
-                        inf.argument(&self.rel(), p, &t, loose);
+                        inf.argument(&self.rel_gradual(), p, &t, loose);
                     }
                     types.push(t);
                 }
@@ -248,7 +445,7 @@ impl Walker<'_> {
             (args, &f, &mut inference)
         {
             if let (Some(p), Some(t)) = (param_type(f, colon, 0, recv), types.first()) {
-                inf.argument(&self.rel(), &p, t, true);
+                inf.argument(&self.rel_gradual(), &p, t, true);
             }
         }
         // A local table handed to a function may get fields the walk cannot see.
@@ -260,22 +457,49 @@ impl Walker<'_> {
             }
         }
         let Some(f) = f else {
+            self.last_pair = None;
+            self.last_call_origin = None;
+            self.last_open = true;
             return vec![Type::Any];
         };
         let solution = inference.map(|inf| {
             let s = inf.solve();
-            let violations = inf.violations(&self.rel(), &s);
+            let violations = inf.violations(&self.rel_gradual(), &s);
             (s, violations)
         });
         let (solution, violations) = solution.unwrap_or_default();
         let args = Args {
             types,
+            origins,
             last_multi: exprs.last().is_some_and(|e| is_multi(e)),
             exprs,
             span: span(args),
         };
         self.check_call(callee, &f, &args, colon, recv, &solution, &violations);
-        returns_of(&f, recv, &solution)
+        let out = returns_of(&f, recv, &solution);
+        self.last_open = f.returns_variadic.is_some();
+        self.last_pair = f.error_slot().map(|slot| (slot, callee.path.clone()));
+        self.last_call_origin = out.first().and_then(|t| {
+            let kind = match f.returns_from {
+                // The value of a `(value, error?)` pair whose error is not kept (bound to
+                // locals, `bind_pairs` makes the error's local guard it).
+                _ if f.error_slot().is_some() => OriginKind::Pair { err: None },
+                typedefs::ReturnsFrom::Inferred => OriginKind::Inferred,
+                // `any?` is an escape hatch more than a contract.
+                typedefs::ReturnsFrom::Annotated if !matches!(t.non_nil(), Type::Any) => {
+                    OriginKind::Declared
+                }
+                _ => OriginKind::Contract,
+            };
+            if t.is_optional() {
+                Some(origin(format!("`{}(…)` may return nil", callee.path), kind))
+            } else if matches!(t, Type::Any | Type::Unknown) && !f.returns.is_empty() {
+                Some(origin(format!("`{}(…)` returns {t}", callee.path), kind))
+            } else {
+                None
+            }
+        });
+        out
     }
 }
 
@@ -349,7 +573,7 @@ fn element_type(t: &Type) -> Type {
     }
 }
 
-fn is_identifier(s: &str) -> bool {
+pub(crate) fn is_identifier(s: &str) -> bool {
     s.chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')

@@ -7,6 +7,7 @@ use full_moon::tokenizer::TokenType;
 use typedefs::lexer::{parse_number, NumberValue};
 use typedefs::{FunctionType, Literal, Type};
 
+use super::flow::Val;
 use super::{ident, span, Walker};
 
 impl Walker<'_> {
@@ -32,17 +33,32 @@ impl Walker<'_> {
         self.function_body(f.body(), None, Some(sig))
     }
 
-    /// All values of an expression (several for a call or `...`).
+    /// All values of an expression (several for a call or `...`). Where the first came from
+    /// is left in [`Walker::last_origin`].
     pub(crate) fn expr_multi(&mut self, e: &Expression) -> Vec<Type> {
+        self.last_origin = None;
         let tys = self.expr_inner(e);
         let end = span(e).end;
+        // `e as T` and `e!` are the programmer's proof: no origin survives them.
         if let Some(cast) = self.prep.casts.get(&end) {
+            self.last_origin = None;
             return vec![cast.clone()];
         }
         if self.prep.non_nil.contains(&end) {
+            self.last_origin = None;
             return tys.into_iter().take(1).map(|t| t.non_nil()).collect();
         }
         tys
+    }
+
+    /// Types of an expression list (the last expanded) with the origin of each value.
+    pub(crate) fn expr_list_origins(
+        &mut self,
+        list: &Punctuated<Expression>,
+    ) -> (Vec<Type>, Vec<Option<std::sync::Arc<super::flow::Origin>>>) {
+        let values = self.values(list, 0);
+        let origins = values.iter().map(|v| v.origin.clone()).collect();
+        (values.into_iter().map(|v| v.ty).collect(), origins)
     }
 
     fn expr_inner(&mut self, e: &Expression) -> Vec<Type> {
@@ -66,15 +82,25 @@ impl Walker<'_> {
                 "nil" => Type::Nil,
                 "true" => Type::Literal(Literal::Boolean(true)),
                 "false" => Type::Literal(Literal::Boolean(false)),
-                "..." => return vec![Type::Any; 1],
+                "..." => {
+                    self.last_open = true;
+                    return vec![Type::Any; 1];
+                }
                 _ => Type::Any,
             }),
-            Expression::Parentheses { expression, .. } => one(self.expr(expression)),
+            Expression::Parentheses { expression, .. } => {
+                let t = self.expr(expression);
+                let o = self.last_origin.take();
+                self.last_origin = o;
+                one(t)
+            }
             Expression::UnaryOperator { unop, expression } => {
                 let probe = matches!(unop, UnOp::Not(_));
                 self.probing += u32::from(probe);
                 let t = self.expr(expression);
+                let o = self.last_origin.take();
                 self.probing -= u32::from(probe);
+                self.nil_unary(unop, &t, o, span(&**expression));
                 one(self.unary(unop, &t, span(&**expression)))
             }
             Expression::BinaryOperator { lhs, binop, rhs } => {
@@ -85,14 +111,22 @@ impl Walker<'_> {
             Expression::TableConstructor(t) => one(self.table(t)),
             Expression::Var(v) => one(self.read_var(v)),
             Expression::IfExpression(x) => {
-                self.expr(x.condition());
-                let a = self.expr(x.if_expression());
+                let mark = self.mark();
+                self.condition(x.condition());
+                let cond = x.condition();
+                let a = self.assuming(cond, true, |w| w.expr(x.if_expression()));
+                let no = self.narrow(cond, false);
+                self.apply(no);
                 let mut tys = vec![a];
                 for ei in x.else_if_expressions().into_iter().flatten() {
-                    self.expr(ei.condition());
-                    tys.push(self.expr(ei.expression()));
+                    self.condition(ei.condition());
+                    tys.push(self.assuming(ei.condition(), true, |w| w.expr(ei.expression())));
+                    let no = self.narrow(ei.condition(), false);
+                    self.apply(no);
                 }
                 tys.push(self.expr(x.else_expression()));
+                self.rollback(mark);
+                self.last_origin = None;
                 one(typedefs::join(tys.iter().map(Type::widen)))
             }
             Expression::InterpolatedString(s) => {
@@ -113,15 +147,19 @@ impl Walker<'_> {
     pub(crate) fn expr_list(&mut self, list: &Punctuated<Expression>, want: usize) -> Vec<Type> {
         let n = list.len();
         let mut out = Vec::with_capacity(want.max(n));
+        let mut open = false;
         for (i, e) in list.iter().enumerate() {
             if i + 1 == n {
+                self.last_open = false;
                 out.extend(self.expr_multi(e));
+                open = self.last_open && super::call::is_multi(e);
             } else {
                 out.push(self.expr(e));
             }
         }
+        let pad = if open { Type::Any } else { Type::Nil };
         while out.len() < want {
-            out.push(Type::Nil);
+            out.push(pad.clone());
         }
         out
     }
@@ -141,10 +179,20 @@ impl Walker<'_> {
 
     pub(crate) fn read_name(&mut self, name: &str, sp: std::ops::Range<u32>) -> Type {
         if let Some(id) = self.lookup(name) {
-            self.record_use(id, sp);
-            let l = &mut self.locals[id];
-            l.used = true;
-            return l.ty.clone();
+            self.record_use(id, sp.clone());
+            self.locals[id].used = true;
+            let v = self.local_val(id);
+            // A presence test (`if not x`, `x == nil`) of an unassigned local is fine.
+            if v.unassigned && self.locals[id].depth == self.frames.len() && self.probing == 0 {
+                self.use_before_assign(id, sp);
+                let cleared = Val {
+                    unassigned: false,
+                    ..v.clone()
+                };
+                self.set_flow(id, cleared);
+            }
+            self.last_origin = v.origin;
+            return v.ty;
         }
         self.read_global(name, sp)
     }

@@ -4,7 +4,8 @@
 use full_moon::ast::{FunctionBody, Parameter};
 use typedefs::{FunctionType, Param, Type};
 
-use super::returns::{falls_through, Frame};
+use super::loops::LoopCtx;
+use super::returns::Frame;
 use super::{ident, span, LocalKind, Walker};
 
 impl Walker<'_> {
@@ -60,9 +61,20 @@ impl Walker<'_> {
         };
         let outer = std::mem::replace(&mut self.end_hint, end);
         self.push_scope();
+        // The body runs later, from any point: its flow changes stay inside it.
+        let mark = self.mark();
+        let reachable = self.reachable();
+        self.set_reachable(true);
         self.frames.push(Frame {
             declared: self.prep.returns.get(&paren).cloned(),
             seen: Vec::new(),
+            upvalue_writes: Vec::new(),
+        });
+        self.loops.push(LoopCtx {
+            mark: self.mark(),
+            function: true,
+            breaks: Vec::new(),
+            gotos: Vec::new(),
         });
         let mut f = FunctionType {
             type_params: self.prep.generics.get(&paren).cloned().unwrap_or_default(),
@@ -110,11 +122,32 @@ impl Walker<'_> {
             }
         }
         self.block_in_scope(body.block());
-        let frame = self.frames.pop().unwrap_or_default();
-        let (returns, returns_variadic) = frame.returns(falls_through(body.block()));
+        let falls = self.reachable();
+        self.loops.pop();
+        if falls {
+            self.missing_return(body);
+        }
+        let mut frame = self.frames.pop().unwrap_or_default();
+        let writes = std::mem::take(&mut frame.upvalue_writes);
+        f.returns_from = if frame.declared.is_none() {
+            typedefs::ReturnsFrom::Inferred
+        } else {
+            typedefs::ReturnsFrom::Annotated
+        };
+        let (returns, returns_variadic) = frame.returns(falls);
         f.returns = returns;
         f.returns_variadic = returns_variadic;
         self.pop_scope();
+        self.rollback(mark);
+        self.set_reachable(reachable);
+        // A local this function assigns may hold any of its values once it has run.
+        for id in writes {
+            if id < self.locals.len() {
+                let base = self.whole_scope_val(id);
+                let v = super::flow::join_vals([&self.locals[id].flow, &base]);
+                self.set_flow(id, v);
+            }
+        }
         self.end_hint = outer;
         Type::function(f)
     }

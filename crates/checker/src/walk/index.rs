@@ -1,6 +1,7 @@
 //! What an editor needs from a walked chunk (recorded when [`crate::env::Env::index`] is set):
 //! every local with the range it is visible in and its type, every use of a local, and every
-//! member access with the type of its receiver, plus the chunk's [`Outline`] (definitions, call
+//! member access with the type of its receiver, the flow-sensitive type of a local at each use
+//! (narrowed by the conditions that guard it), plus the chunk's [`Outline`] (definitions, call
 //! sites, blocks). The language server answers completion, hover, signature help, definition,
 //! references, rename, symbols, inlay hints and semantic tokens from it.
 
@@ -62,6 +63,17 @@ pub struct MemberAccess {
     pub colon: bool,
 }
 
+/// The type a local has at one use (flow-sensitive: narrowed by `if x then`, assignments…).
+#[derive(Clone, Debug)]
+pub struct UseType {
+    /// Index into [`ChunkIndex::locals`].
+    pub local: usize,
+    /// Byte span of the use.
+    pub span: Range<u32>,
+    /// Its type there.
+    pub ty: Type,
+}
+
 /// The index of one chunk.
 #[derive(Clone, Debug, Default)]
 pub struct ChunkIndex {
@@ -69,6 +81,8 @@ pub struct ChunkIndex {
     pub locals: Vec<LocalSymbol>,
     /// Uses of locals: (index into `locals`, byte span), declarations excluded.
     pub uses: Vec<(usize, Range<u32>)>,
+    /// The type of a local at each of its uses, in walk order.
+    pub use_types: Vec<UseType>,
     /// Member accesses in source order.
     pub members: Vec<MemberAccess>,
     /// Types the chunk declares (`type Point = {…}`), for member lookups on its locals.
@@ -89,6 +103,21 @@ impl ChunkIndex {
                     .find(|(_, s)| s.start <= offset && offset <= s.end)
                     .map(|(i, _)| *i)
             })
+    }
+
+    /// The type local `id` has at byte `offset`: as recorded at the innermost use or narrowed
+    /// stretch spanning `offset` (`if x then … end` records its block with `x` narrowed, an
+    /// early exit `if not x then return end` the rest of the enclosing block), else its type
+    /// over its scope.
+    pub fn type_at(&self, id: usize, offset: u32) -> Type {
+        let mut inner: Option<&UseType> = None;
+        for u in self.use_types.iter().filter(|u| u.local == id) {
+            let within = u.span.start <= offset && offset <= u.span.end;
+            if within && inner.is_none_or(|b| u.span.len() <= b.span.len()) {
+                inner = Some(u);
+            }
+        }
+        inner.map_or_else(|| self.locals[id].ty.clone(), |u| u.ty.clone())
     }
 
     /// Every span naming local `id`: its declaration first, then its uses.

@@ -10,10 +10,14 @@
 //! place. A local keeps its declared type, or its initial type joined with what it is assigned
 //! later; nothing the walk cannot prove is reported.
 
+mod asserts;
 pub(crate) mod call;
 mod expr;
+pub(crate) mod flow;
 mod func;
 pub mod index;
+mod loops;
+pub(crate) mod narrow;
 mod ops;
 pub mod outline;
 mod returns;
@@ -21,7 +25,7 @@ mod scope;
 mod stmt;
 mod table;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -89,6 +93,28 @@ pub(crate) struct Walker<'a> {
     /// Names that qualify a type in an annotation (`geo` of `geo.Point`): such an import is
     /// used.
     pub(crate) type_qualifiers: HashSet<String>,
+    /// The flow state: reachability, narrowed field paths, the trail (`flow.rs`).
+    pub(crate) flow: flow::Flow,
+    /// Byte offsets where each name is assigned (`x = …`), to know which locals change after
+    /// their declaration.
+    pub(crate) assigned_names: HashMap<String, Vec<u32>>,
+    /// Where the value of the expression just walked came from (set by `expr_multi`).
+    pub(crate) last_origin: Option<Arc<flow::Origin>>,
+    /// The call just walked returns a `(value, error?)` pair: (index of the error, callee).
+    pub(crate) last_pair: Option<(usize, String)>,
+    /// The expression just walked gives a number of values the walk does not know (a call of
+    /// an unknown function, `...`): targets past its values get `any`, not nil.
+    pub(crate) last_open: bool,
+    /// Where the first value of the call just walked came from.
+    pub(crate) last_call_origin: Option<Arc<flow::Origin>>,
+    /// The enclosing loops, innermost last: what `break` and `goto continue` join into.
+    pub(crate) loops: Vec<loops::LoopCtx>,
+    /// Loop rounds this chunk may still re-walk ([`loops::ROUND_BUDGET`]).
+    pub(crate) round_budget: u32,
+    /// The current dead stretch of statements was hinted (`E0009`).
+    pub(crate) dead_hinted: bool,
+    /// Narrowed types at uses of locals, when `env.index` is set.
+    pub(crate) use_types: Vec<index::UseType>,
 }
 
 /// Byte range of a syntax node.
@@ -119,7 +145,7 @@ pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> Chu
         locals: Vec::new(),
         scopes: Vec::new(),
         local_types,
-        file_globals: collect_globals(ast),
+        file_globals: HashSet::new(),
         diags: Vec::new(),
         exports: None,
         g_writes: Vec::new(),
@@ -132,7 +158,20 @@ pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> Chu
         uses: Vec::new(),
         members: Vec::new(),
         type_qualifiers: type_qualifiers(prep),
+        flow: flow::Flow::default(),
+        assigned_names: HashMap::new(),
+        last_origin: None,
+        last_pair: None,
+        last_call_origin: None,
+        last_open: false,
+        loops: Vec::new(),
+        use_types: Vec::new(),
+        dead_hinted: false,
+        round_budget: loops::ROUND_BUDGET,
     };
+    let (globals, assigned) = collect_globals(ast);
+    w.file_globals = globals;
+    w.assigned_names = assigned;
     w.block(ast.nodes());
     let mut diagnostics = w.diags;
     for d in &mut diagnostics {
@@ -146,7 +185,7 @@ pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> Chu
                 name: l.name.clone(),
                 decl: l.span.clone(),
                 scope_end: l.scope_end,
-                ty: l.ty.clone(),
+                ty: l.base.clone(),
                 kind: match l.kind {
                     LocalKind::Local => index::SymbolKind::Local,
                     LocalKind::Function => index::SymbolKind::Function,
@@ -159,6 +198,7 @@ pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> Chu
             })
             .collect(),
         uses: w.uses,
+        use_types: w.use_types,
         members: w.members,
         local_types: w.local_types.clone(),
         outline: outline::Outline::default(),
@@ -265,17 +305,34 @@ impl Qualifier<'_> {
     }
 }
 
-/// Names assigned without `local` anywhere in the chunk (`x = …`, `function x() end`).
-fn collect_globals(ast: &Ast) -> HashSet<String> {
-    use full_moon::ast::{Assignment, FunctionDeclaration};
+/// Names assigned without `local` anywhere in the chunk (`x = …`, `function x() end`), and
+/// for each name the byte offsets of those assignments (compound ones too).
+fn collect_globals(ast: &Ast) -> (HashSet<String>, HashMap<String, Vec<u32>>) {
+    use full_moon::ast::{Assignment, CompoundAssignment, FunctionDeclaration};
     use full_moon::visitors::Visitor;
-    struct C(HashSet<String>);
+    #[derive(Default)]
+    struct C(HashSet<String>, HashMap<String, Vec<u32>>);
+    impl C {
+        fn at(&mut self, t: &TokenReference) {
+            let name = ident(t);
+            self.1
+                .entry(name.to_owned())
+                .or_default()
+                .push(span(t).start);
+        }
+    }
     impl Visitor for C {
         fn visit_assignment(&mut self, a: &Assignment) {
             for v in a.variables() {
                 if let Var::Name(t) = v {
                     self.0.insert(ident(t).to_owned());
+                    self.at(t);
                 }
+            }
+        }
+        fn visit_compound_assignment(&mut self, a: &CompoundAssignment) {
+            if let Var::Name(t) = a.lhs() {
+                self.at(t);
             }
         }
         fn visit_function_declaration(&mut self, f: &FunctionDeclaration) {
@@ -283,13 +340,14 @@ fn collect_globals(ast: &Ast) -> HashSet<String> {
             if names.len() == 1 && f.name().method_name().is_none() {
                 if let Some(n) = names.iter().next() {
                     self.0.insert(ident(n).to_owned());
+                    self.at(n);
                 }
             }
         }
     }
-    let mut c = C(HashSet::new());
+    let mut c = C::default();
     c.visit_ast(ast);
-    c.0
+    (c.0, c.1)
 }
 
 impl<'a> Walker<'a> {
@@ -310,9 +368,24 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Record a use of local `id` at `sp` (for the editor index).
+    /// THE type relation in gradual mode, whatever the chunk's mode: generic inference binds
+    /// type parameters from what the arguments are, proven or not (an `any` argument binds
+    /// nothing, it is not a violation of a bound).
+    pub(crate) fn rel_gradual(&self) -> Relation<'_> {
+        Relation {
+            mode: typedefs::Mode::GRADUAL,
+            ..self.rel()
+        }
+    }
+
+    /// Record a use of local `id` at `sp` (for the editor index), with its type there.
     pub(crate) fn record_use(&mut self, id: usize, sp: Range<u32>) {
         if self.env.index && !sp.is_empty() {
+            self.use_types.push(index::UseType {
+                local: id,
+                span: sp.clone(),
+                ty: self.local_val(id).ty,
+            });
             self.uses.push((id, sp));
         }
     }

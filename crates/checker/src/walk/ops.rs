@@ -25,19 +25,27 @@ impl Walker<'_> {
         );
         self.probing += u32::from(probe);
         let l = self.expr(lhs);
-        // `type(x) == "kind" and …`: `x` is of that kind on the right.
-        let r = if matches!(binop, BinOp::And(_)) {
-            self.with_type_tests(lhs, |w| w.expr(rhs))
-        } else {
-            self.expr(rhs)
+        let lo = self.last_origin.take();
+        // `x and x.y`: `x` is truthy on the right; `x or d`: falsy.
+        let r = match binop {
+            BinOp::And(_) => self.assuming(lhs, true, |w| w.expr(rhs)),
+            BinOp::Or(_) => self.assuming(lhs, false, |w| w.expr(rhs)),
+            _ => self.expr(rhs),
         };
+        let ro = self.last_origin.take();
         self.probing -= u32::from(probe);
         let (ls, rs) = (span(lhs), span(rhs));
         let constants = is_constant(lhs) && is_constant(rhs);
         if !constants {
             self.check_binary(binop, &l, &r, ls.clone(), rs.clone(), ls.start..rs.end);
+            self.nil_operands(binop, [(&l, lo, ls), (&r, ro.clone(), rs)]);
         }
-        binary(binop, &l, &r)
+        let out = binary(binop, &l, &r);
+        self.last_origin = match binop {
+            BinOp::And(_) | BinOp::Or(_) if out.is_optional() => ro,
+            _ => None,
+        };
+        out
     }
 
     /// A unary operator's result; checks its operand.
@@ -76,7 +84,11 @@ fn is_gradual(t: &Type) -> bool {
 /// Result type of a binary operator.
 fn binary(op: &BinOp, l: &Type, r: &Type) -> Type {
     match op {
+        // `x and y` is `x`'s nil where `x` may be nil (`false` is left to the gradual reading).
+        BinOp::And(_) if l.is_optional() && !matches!(l, Type::Nil) => r.widen().optional(),
         BinOp::And(_) => r.widen(),
+        // `x or d` where `x` is never nil nor false is `x`.
+        BinOp::Or(_) if !l.is_optional() && !may_be_false(l) => l.widen(),
         BinOp::Or(_) => typedefs::join([l.non_nil().widen(), r.widen()]),
         BinOp::TwoDots(_) => Type::String,
         BinOp::TwoEqual(_)
@@ -105,5 +117,16 @@ fn binary(op: &BinOp, l: &Type, r: &Type) -> Type {
         | BinOp::DoubleLessThan(_)
         | BinOp::DoubleGreaterThan(_) => Type::Integer,
         _ => Type::Any,
+    }
+}
+
+/// Whether a value of `t` may be `false` (or its type is not known well enough to say).
+fn may_be_false(t: &Type) -> bool {
+    match t {
+        Type::Boolean | Type::Literal(typedefs::Literal::Boolean(false)) => true,
+        Type::Any | Type::Unknown | Type::Named(_) | Type::Param(_) | Type::SelfType => true,
+        Type::Union(ms) => ms.iter().any(may_be_false),
+        Type::Optional(t) => may_be_false(t),
+        _ => false,
     }
 }

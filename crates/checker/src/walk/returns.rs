@@ -1,8 +1,9 @@
 //! `return`: values checked against the declared returns of the enclosing function, and the
-//! returns of an unannotated function inferred by joining every `return` (a body that can end
-//! without one also returns nothing, i.e. nil).
+//! returns of an unannotated function inferred by joining every `return` (a body whose end is
+//! reachable, by the flow state, also returns nothing, i.e. nil). After a `return` the walk is
+//! unreachable; `break` and Luau's `continue` join their loop (`loops.rs`).
 
-use full_moon::ast::{Block, Expression, LastStmt, Stmt, Var};
+use full_moon::ast::{Expression, LastStmt, Var};
 use typedefs::{Record, Shape, Type};
 
 use super::{ident, span, Walker};
@@ -17,6 +18,8 @@ pub(crate) struct Frame {
     pub(crate) declared: Option<Returns>,
     /// The returns of each `return` statement walked so far.
     pub(crate) seen: Vec<Returns>,
+    /// Locals of enclosing functions this function assigns (upvalues).
+    pub(crate) upvalue_writes: Vec<usize>,
 }
 
 impl Frame {
@@ -52,9 +55,17 @@ fn join_returns(all: &[Returns]) -> Returns {
 
 impl Walker<'_> {
     pub(crate) fn last_stmt(&mut self, s: &LastStmt) {
-        let LastStmt::Return(r) = s else { return };
+        self.unreachable_hint(span(s));
+        let r = match s {
+            LastStmt::Return(r) => r,
+            LastStmt::Break(_) => return self.break_loop(),
+            _ => {
+                // `continue` (Luau): the state joins the next round like the body's end.
+                return self.goto("continue");
+            }
+        };
         let exprs: Vec<&Expression> = r.returns().iter().collect();
-        let tys = self.expr_list(r.returns(), 0);
+        let (tys, origins) = self.expr_list_origins(r.returns());
         let multi = exprs.last().is_some_and(|e| super::call::is_multi(e));
         if let Some(frame) = self.frames.last_mut() {
             let tail = multi.then_some(Type::Any);
@@ -71,13 +82,15 @@ impl Walker<'_> {
                 let sp = exprs
                     .get(i.min(exprs.len().saturating_sub(1)))
                     .map_or(span(r), |e| span(*e));
-                self.check_returned(t, d, i, sp, e);
+                let o = origins.get(i).cloned().flatten();
+                self.check_returned(t, d, i, sp, e, o);
             }
         }
         if self.frames.is_empty() && self.scopes.len() == 1 {
             self.exports = tys.into_iter().next();
             self.seal_exports(exprs.first().copied());
         }
+        self.set_reachable(false);
     }
 
     /// A returned local table becomes exhaustive for importers unless fields were added where
@@ -104,36 +117,4 @@ fn widen_returned(t: &Type) -> Type {
         Type::Literal(typedefs::Literal::Boolean(false)) => t.clone(),
         t => t.widen(),
     }
-}
-
-/// Whether running `b` can reach its end (and so return nothing from a function body): it
-/// cannot when it ends in `return`, in a call to `error`, or in an `if` whose every branch
-/// cannot.
-pub(crate) fn falls_through(b: &Block) -> bool {
-    if b.last_stmt()
-        .is_some_and(|s| matches!(s, LastStmt::Return(_)))
-    {
-        return false;
-    }
-    match b.stmts().last() {
-        Some(Stmt::FunctionCall(c)) => !is_error_call(c),
-        Some(Stmt::If(i)) => {
-            let Some(else_block) = i.else_block() else {
-                return true;
-            };
-            falls_through(i.block())
-                || i.else_if()
-                    .into_iter()
-                    .flatten()
-                    .any(|e| falls_through(e.block()))
-                || falls_through(else_block)
-        }
-        Some(Stmt::Do(d)) => falls_through(d.block()),
-        _ => true,
-    }
-}
-
-fn is_error_call(c: &full_moon::ast::FunctionCall) -> bool {
-    matches!(c.prefix(), full_moon::ast::Prefix::Name(t) if ident(t) == "error")
-        && c.suffixes().count() == 1
 }

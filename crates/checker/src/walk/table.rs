@@ -69,7 +69,9 @@ impl Walker<'_> {
         ve: &VarExpression,
         value: Type,
         expr: Option<&Expression>,
+        origin: Option<std::sync::Arc<super::flow::Origin>>,
     ) {
+        self.path_written(ve, &value, origin.clone());
         let suffixes: Vec<&Suffix> = ve.suffixes().collect();
         let Some((last, init)) = suffixes.split_last() else {
             return;
@@ -98,7 +100,7 @@ impl Walker<'_> {
                     self.locals[id].used = true;
                     self.record_use(id, span(t));
                     match key {
-                        Some(k) => self.write_local_field(id, &k, value, key_span, expr),
+                        Some(k) => self.write_local_field(id, &k, value, key_span, expr, origin),
                         None => self.mark_dynamic(id),
                     }
                     return;
@@ -111,13 +113,57 @@ impl Walker<'_> {
             .next()
             .unwrap_or(Type::Any);
         if let Some(k) = key {
-            self.check_field_write(&recv, &k, &value, key_span, expr);
+            self.check_field_write(&recv, &k, &value, key_span, expr, origin);
+        }
+    }
+
+    /// `x.a.b = v` on local `x`: narrowings of `x.a.b` and below are forgotten; where the
+    /// field's declared type may be nil or is a union, `x.a.b` is now the value's type
+    /// (`self.conn = conn` then `self.conn:query(…)`).
+    fn path_written(
+        &mut self,
+        ve: &VarExpression,
+        value: &Type,
+        origin: Option<std::sync::Arc<super::flow::Origin>>,
+    ) {
+        let Prefix::Name(t) = ve.prefix() else { return };
+        let Some(id) = self.lookup(ident(t)) else {
+            return;
+        };
+        let mut path = String::new();
+        for s in ve.suffixes() {
+            let seg = match s {
+                Suffix::Index(Index::Dot { name, .. }) => Some(ident(name).to_owned()),
+                Suffix::Index(Index::Brackets { expression, .. }) => {
+                    super::narrow::key_segment(expression)
+                }
+                _ => None,
+            };
+            let Some(seg) = seg else {
+                // A computed key: whatever is narrowed under the part before it may change.
+                self.forget_paths(id, &path);
+                return;
+            };
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(&seg);
+        }
+        self.forget_paths(id, &path);
+        let Some(declared) = self.path_val(id, &path) else {
+            return;
+        };
+        let narrowable = declared.ty.is_optional() || matches!(declared.ty, Type::Union(_));
+        if narrowable && !matches!(value, Type::Any | Type::Unknown) {
+            let ty = super::scope::assigned_narrow(&declared.ty, value);
+            let origin = origin.filter(|_| ty.is_optional());
+            self.set_path((id, path.into()), Some(super::flow::Val::from(ty, origin)));
         }
     }
 
     /// `function t.f() … end` on local `t`.
     pub(crate) fn define_field(&mut self, id: usize, name: &str, f: Type, sp: Range<u32>) {
-        self.write_local_field(id, name, f, sp, None);
+        self.write_local_field(id, name, f, sp, None, None);
     }
 
     /// Write field `name` of local `id`.
@@ -128,14 +174,15 @@ impl Walker<'_> {
         value: Type,
         sp: Range<u32>,
         expr: Option<&Expression>,
+        origin: Option<std::sync::Arc<super::flow::Origin>>,
     ) {
-        let ty = self.locals[id].ty.clone();
+        let ty = self.locals[id].flow.ty.clone();
         match &ty {
             Type::Record(r) if !r.closed() => {
                 let merged = self.add_field(r, name, value);
                 self.set_local_type(id, merged);
             }
-            _ => self.check_field_write(&ty, name, &value, sp, expr),
+            _ => self.check_field_write(&ty, name, &value, sp, expr, origin),
         }
     }
 

@@ -2,8 +2,8 @@
 local util = require("util")
 
 local function main()
-    local s: string = util.first({ "a" })
-    local n: integer = util.first({ "a" }) -- expect-error: cannot assign string? to `n`, declared integer
+    local s: string? = util.first({ "a" })
+    local n: integer? = util.first({ "a" }) -- expect-error: cannot assign string? to `n`, declared integer
     print(s, n)
 end
 

@@ -1,0 +1,9 @@
+-- `pairs` over a typed map gives typed keys and values.
+local function total(m: {[string]: integer}): integer
+    local t = 0
+    for k, v in pairs(m) do
+        t = t + v + #k
+    end
+    return t
+end
+print(total({a = 1}))

@@ -1,0 +1,7 @@
+-- Checked first: fine.
+local function run(cb: (() -> ())?)
+    if cb then
+        cb()
+    end
+end
+run(nil)

@@ -1,0 +1,6 @@
+-- mode: strict
+-- Inside `if err then`, the value is nil: using it is reported.
+local resp, err = http_client.get("http://localhost")
+if err then
+    print(resp.status_code) -- expect-error: E0023 cannot index `resp`
+end
