@@ -76,8 +76,18 @@ impl std::fmt::Display for ReadError {
     }
 }
 
-/// Read a regular file of at most [`MAX_FILE_BYTES`] as UTF-8.
+/// Read a regular file of at most [`MAX_FILE_BYTES`] as UTF-8. A FIFO, device or directory is
+/// [`ReadError::NotRegular`] without ever blocking: the path is checked first, opened
+/// non-blocking (so a FIFO swapped in after the check does not block the open), and the opened
+/// handle is checked again; at most [`MAX_FILE_BYTES`] + 1 bytes are ever read.
 pub fn read_file(path: &Path) -> Result<String, ReadError> {
+    let bytes = read_bytes(path)?;
+    String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8(e.utf8_error().valid_up_to()))
+}
+
+/// The bytes of a regular file of at most [`MAX_FILE_BYTES`], checked as [`read_file`] does.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read as _;
     let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular);
@@ -85,8 +95,33 @@ pub fn read_file(path: &Path) -> Result<String, ReadError> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge(meta.len()));
     }
-    let bytes = std::fs::read(path).map_err(ReadError::Io)?;
-    String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8(e.utf8_error().valid_up_to()))
+    let file = open_nonblocking(path).map_err(ReadError::Io)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(MAX_FILE_BYTES) as usize);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 impl Project {
@@ -200,9 +235,18 @@ fn load_twin(project: &mut Project, dir: &Path) {
         (&layout.libs, &mut twin.libs),
     ] {
         for (stem, path) in files {
-            if let Ok(text) = project.read_text(path) {
-                let idx = project.files.add(path.clone(), text);
-                map.insert(stem.clone(), idx);
+            match project.read_text(path) {
+                Ok(text) => {
+                    let idx = project.files.add(path.clone(), text);
+                    map.insert(stem.clone(), idx);
+                }
+                Err(e) => {
+                    let idx = project.files.add(path.clone(), "");
+                    let message = format!("`{}` not read: {e}", project.files.relative(path));
+                    project
+                        .problems
+                        .push(Problem::new(ProblemKind::BadSource, idx, 0..0, message));
+                }
             }
         }
     }

@@ -27,7 +27,7 @@ pub(crate) fn load_yaml_file(project: &mut Project, path: &Path) {
         Ok(t) => t,
         Err(ReadError::NotUtf8(at)) => {
             // Skipping it would lose every entry silently: a problem at the bad byte instead.
-            let lossy = std::fs::read(path)
+            let lossy = crate::load::read_bytes(path)
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
                 .unwrap_or_default();
             if !declares_namespace(&lossy) {

@@ -14,4 +14,4 @@ pub mod lower;
 pub mod parse;
 
 pub use dialect::Dialect;
-pub use parse::{parse_chunk, Parsed, PARSE_STACK};
+pub use parse::{parse_chunk, with_parse_stack, Parsed, PARSE_STACK};

@@ -35,6 +35,21 @@ impl Cur {
     }
 }
 
+/// Longest description of a chain kept for messages (bytes): a chain of 100k suffixes
+/// (`f''''…`, `f()()…`) would otherwise copy a growing path at every suffix, quadratic time.
+const MAX_PATH: usize = 120;
+
+/// `path` followed by `tail`, or `path` cut off with ` …` once it is [`MAX_PATH`] long.
+fn extend(path: &str, tail: &str) -> String {
+    if path.ends_with(" …") {
+        path.to_owned()
+    } else if path.len() >= MAX_PATH {
+        format!("{path} …")
+    } else {
+        format!("{path}{tail}")
+    }
+}
+
 impl Walker<'_> {
     /// Type all values of a call statement or expression.
     pub(crate) fn call(&mut self, c: &FunctionCall) -> Vec<Type> {
@@ -131,7 +146,7 @@ impl Walker<'_> {
                         }
                         _ => Cur {
                             ty: element_type(&cur.ty),
-                            path: format!("{}[…]", cur.path),
+                            path: extend(&cur.path, "[…]"),
                             strict: false,
                             dot_method: None,
                         },
@@ -141,7 +156,7 @@ impl Walker<'_> {
                     values = self.call_value(&cur, args, false, &cur.ty.clone());
                     cur = Cur {
                         ty: values.first().cloned().unwrap_or(Type::Nil),
-                        path: format!("{}(…)", cur.path),
+                        path: extend(&cur.path, "(…)"),
                         strict: false,
                         dot_method: None,
                     };
@@ -154,7 +169,7 @@ impl Walker<'_> {
                         self.env
                             .modules
                             .member(&recv, &name, true, Some(&self.local_types));
-                    let path = format!("{}:{name}", cur.path);
+                    let path = extend(&cur.path, &format!(":{name}"));
                     let callee = match lookup {
                         Lookup::Method { func, .. } => Cur {
                             ty: Type::Function(func),
@@ -193,7 +208,7 @@ impl Walker<'_> {
                     values = self.call_value(&callee, mc.args(), true, &recv);
                     cur = Cur {
                         ty: values.first().cloned().unwrap_or(Type::Nil),
-                        path: format!("{}(…)", callee.path),
+                        path: extend(&callee.path, "(…)"),
                         strict: false,
                         dot_method: None,
                     };
@@ -213,7 +228,7 @@ impl Walker<'_> {
     /// `cur.name`.
     fn member(&mut self, cur: Cur, name: String, sp: std::ops::Range<u32>) -> Cur {
         self.record_member(sp.clone(), &cur.ty, false);
-        let path = format!("{}.{name}", cur.path);
+        let path = extend(&cur.path, &format!(".{name}"));
         match self
             .env
             .modules
@@ -352,4 +367,24 @@ pub(crate) fn string_literal(t: &TokenReference) -> String {
 
 fn string_token_type(t: &TokenReference) -> Type {
     Type::Literal(Literal::String(string_literal(t)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{extend, MAX_PATH};
+
+    #[test]
+    fn chain_descriptions_stay_short() {
+        // Each suffix of `f''''…` or `f()()…` used to copy the whole description so far:
+        // 100k suffixes copied 400 KB each, quadratic time.
+        let mut path = "f".to_owned();
+        for i in 0..100_000 {
+            path = extend(&path, if i % 2 == 0 { "(…)" } else { ".x" });
+        }
+        assert!(path.len() <= MAX_PATH + 8, "{} bytes", path.len());
+        assert!(
+            path.starts_with("f(…).x(…)") && path.ends_with(" …"),
+            "{path}"
+        );
+    }
 }
