@@ -90,7 +90,7 @@ fn with_archive(
     file: &PathBuf,
     f: impl FnOnce(&wapp::Archive, &[u8]) -> std::io::Result<u8>,
 ) -> u8 {
-    let bytes = match std::fs::read(file) {
+    let bytes = match project::read_archive_file(file) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("error: {}: {e}", file.display());

@@ -18,6 +18,12 @@ use crate::{LoadError, Project};
 /// Largest archive read, in bytes.
 pub const MAX_ARCHIVE_BYTES: u64 = 1 << 30;
 
+/// The bytes of the archive file at `path`: a regular file (never a FIFO or device, which could
+/// block) of at most [`MAX_ARCHIVE_BYTES`].
+pub fn read_archive_file(path: &Path) -> Result<Vec<u8>, crate::ReadError> {
+    crate::load::read_bytes(path, MAX_ARCHIVE_BYTES)
+}
+
 /// Whether `path` names a `.wapp` archive (by extension).
 pub fn is_archive(path: &Path) -> bool {
     path.extension().is_some_and(|x| x == "wapp")
@@ -26,18 +32,7 @@ pub fn is_archive(path: &Path) -> bool {
 /// Read and verify the archive at `path` and load its entries.
 pub fn load_archive(path: &Path) -> Result<Project, LoadError> {
     let fail = |m: String| LoadError(format!("{}: {m}", path.display()));
-    let meta = std::fs::metadata(path).map_err(|e| fail(e.to_string()))?;
-    if !meta.is_file() {
-        return Err(fail("not a regular file".into()));
-    }
-    if meta.len() > MAX_ARCHIVE_BYTES {
-        return Err(fail(format!(
-            "{} bytes is over the {} MiB archive size limit",
-            meta.len(),
-            MAX_ARCHIVE_BYTES >> 20
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    let bytes = read_archive_file(path).map_err(|e| fail(e.to_string()))?;
     let archive = wapp::read(&bytes).map_err(|e| fail(e.to_string()))?;
     let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     Ok(from_archive(&path, archive))

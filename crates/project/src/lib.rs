@@ -22,11 +22,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use archive::{is_archive, load_archive};
+pub use archive::{is_archive, load_archive, read_archive_file, MAX_ARCHIVE_BYTES};
 pub use entry::{BytecodeRef, Entry, Import, LuaKind, Pool, Spanned, LUA_KINDS, SQLITE_KIND};
 pub use env::{ChunkKind, Environment};
 pub use files::{line_col, Files, SourceFile};
-pub use load::{load_project, load_project_with, read_file, ReadError};
+pub use load::{load_project, load_project_with, read_bytes, read_file, ReadError, MAX_FILE_BYTES};
 pub use problem::{Problem, ProblemKind};
 
 /// A Wraith twin found under the project: its files, loaded.

@@ -55,8 +55,8 @@ pub enum ReadError {
     Io(std::io::Error),
     /// Not a regular file (a directory, a FIFO, a device): reading it could block forever.
     NotRegular,
-    /// Larger than [`MAX_FILE_BYTES`].
-    TooLarge(u64),
+    /// Larger than the limit: (size, limit), bytes.
+    TooLarge(u64, u64),
     /// Not UTF-8: the byte offset of the first invalid byte.
     NotUtf8(usize),
 }
@@ -66,10 +66,10 @@ impl std::fmt::Display for ReadError {
         match self {
             ReadError::Io(e) => write!(f, "{e}"),
             ReadError::NotRegular => f.write_str("not a regular file"),
-            ReadError::TooLarge(n) => write!(
+            ReadError::TooLarge(n, limit) => write!(
                 f,
                 "{n} bytes is over the {} MiB file size limit",
-                MAX_FILE_BYTES >> 20
+                limit >> 20
             ),
             ReadError::NotUtf8(at) => write!(f, "not valid UTF-8 (invalid byte at offset {at})"),
         }
@@ -81,31 +81,32 @@ impl std::fmt::Display for ReadError {
 /// non-blocking (so a FIFO swapped in after the check does not block the open), and the opened
 /// handle is checked again; at most [`MAX_FILE_BYTES`] + 1 bytes are ever read.
 pub fn read_file(path: &Path) -> Result<String, ReadError> {
-    let bytes = read_bytes(path)?;
+    let bytes = read_bytes(path, MAX_FILE_BYTES)?;
     String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8(e.utf8_error().valid_up_to()))
 }
 
-/// The bytes of a regular file of at most [`MAX_FILE_BYTES`], checked as [`read_file`] does.
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
+/// The bytes of a regular file of at most `max` bytes, checked as [`read_file`] does (used for
+/// archives too, with their own limit).
+pub fn read_bytes(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
     use std::io::Read as _;
     let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular);
     }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge(meta.len()));
+    if meta.len() > max {
+        return Err(ReadError::TooLarge(meta.len(), max));
     }
     let file = open_nonblocking(path).map_err(ReadError::Io)?;
     let meta = file.metadata().map_err(ReadError::Io)?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular);
     }
-    let mut bytes = Vec::with_capacity(meta.len().min(MAX_FILE_BYTES) as usize);
-    file.take(MAX_FILE_BYTES + 1)
+    let mut bytes = Vec::with_capacity(meta.len().min(max) as usize);
+    file.take(max.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(ReadError::Io)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge(bytes.len() as u64));
+    if bytes.len() as u64 > max {
+        return Err(ReadError::TooLarge(bytes.len() as u64, max));
     }
     Ok(bytes)
 }

@@ -27,7 +27,7 @@ pub(crate) fn load_yaml_file(project: &mut Project, path: &Path) {
         Ok(t) => t,
         Err(ReadError::NotUtf8(at)) => {
             // Skipping it would lose every entry silently: a problem at the bad byte instead.
-            let lossy = crate::load::read_bytes(path)
+            let lossy = crate::load::read_bytes(path, crate::load::MAX_FILE_BYTES)
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
                 .unwrap_or_default();
             if !declares_namespace(&lossy) {
@@ -43,7 +43,7 @@ pub(crate) fn load_yaml_file(project: &mut Project, path: &Path) {
             ));
             return;
         }
-        Err(e @ ReadError::TooLarge(_)) => {
+        Err(e @ ReadError::TooLarge(..)) => {
             let idx = project.files.add(path.to_path_buf(), "");
             project.problems.push(Problem::new(
                 ProblemKind::Yaml,
