@@ -3,7 +3,9 @@
 //! once, requests routed to handlers by the seed's rules, handlers run by [`worker::Worker`]s
 //! under per-invocation limits, and [`server`] serving it all over HTTP/1.1.
 
+mod api;
 pub mod clock;
+mod conn;
 pub mod routes;
 pub mod server;
 pub mod state;
