@@ -13,14 +13,18 @@ pub mod workspace;
 
 use tower_lsp::{LspService, Server};
 
-/// Serve LSP on stdin/stdout until the client exits. Errors only if the async runtime cannot
-/// start.
-pub fn run_stdio() -> std::io::Result<()> {
+/// Serve LSP on stdin/stdout until the client sends `exit` or its input ends; returns the
+/// process exit code (LSP: 0 if `shutdown` came first, else 1). Errors only if the async
+/// runtime cannot start. Threads still blocked on stdin or stdout are not waited for (at most
+/// 200 ms), so `exit` ends the process whatever the client does with its pipes.
+pub fn run_stdio() -> std::io::Result<i32> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    rt.block_on(async {
+    let life = std::sync::Arc::new(frames::Lifecycle::default());
+    let seen = life.clone();
+    rt.block_on(async move {
         let (service, socket) = LspService::new(server::Backend::new);
         // The server reads and writes through in-memory pipes; `frames::relay` checks every
         // message from the client first.
@@ -36,8 +40,10 @@ pub fn run_stdio() -> std::io::Result<()> {
             tokio::io::stdout(),
             to_server,
             from_server,
+            seen,
         );
-        // Stop when the client's input ends, or when the server has handled `exit`.
+        // Stop when the client's input ends or it sent `exit`, or when the server has handled
+        // `exit`.
         tokio::select! {
             () = relay => {}
             () = server => {
@@ -46,5 +52,6 @@ pub fn run_stdio() -> std::io::Result<()> {
             }
         }
     });
-    Ok(())
+    rt.shutdown_timeout(std::time::Duration::from_millis(200));
+    Ok(life.exit_code())
 }
