@@ -22,36 +22,38 @@ pub fn run_stdio() -> std::io::Result<i32> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let life = std::sync::Arc::new(frames::Lifecycle::default());
-    let seen = life.clone();
-    rt.block_on(async move {
-        let (service, socket) = LspService::new(server::Backend::new);
-        // The server reads and writes through in-memory pipes; `frames::relay` checks every
-        // message from the client first.
-        let (client_side, server_in) = tokio::io::duplex(1 << 20);
-        let (server_out, client_read) = tokio::io::duplex(1 << 20);
-        let (server_read, _) = tokio::io::split(server_in);
-        let (_, server_write) = tokio::io::split(server_out);
-        let (_, to_server) = tokio::io::split(client_side);
-        let (from_server, _) = tokio::io::split(client_read);
-        let server = Server::new(server_read, server_write, socket).serve(service);
-        let relay = frames::relay(
-            tokio::io::stdin(),
-            tokio::io::stdout(),
-            to_server,
-            from_server,
-            seen,
-        );
-        // Stop when the client's input ends or it sent `exit`, or when the server has handled
-        // `exit`.
-        tokio::select! {
-            () = relay => {}
-            () = server => {
-                // Let the last responses reach stdout.
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            }
-        }
-    });
+    let life = rt.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
     rt.shutdown_timeout(std::time::Duration::from_millis(200));
     Ok(life.exit_code())
+}
+
+/// One LSP session over `input`/`output` (any byte streams; a tokio runtime with time and I/O
+/// must be running): [`frames::relay`] in front of tower-lsp. Returns when the client's input
+/// ends or it sent `exit`, or when the server has handled `exit`; the result records whether
+/// `shutdown` and `exit` were sent.
+pub async fn serve<I, O>(input: I, output: O) -> std::sync::Arc<frames::Lifecycle>
+where
+    I: tokio::io::AsyncRead + Unpin + Send + 'static,
+    O: tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let life = std::sync::Arc::new(frames::Lifecycle::default());
+    let (service, socket) = LspService::new(server::Backend::new);
+    // The server reads and writes through in-memory pipes; `frames::relay` checks every
+    // message from the client first.
+    let (client_side, server_in) = tokio::io::duplex(1 << 20);
+    let (server_out, client_read) = tokio::io::duplex(1 << 20);
+    let (server_read, _) = tokio::io::split(server_in);
+    let (_, server_write) = tokio::io::split(server_out);
+    let (_, to_server) = tokio::io::split(client_side);
+    let (from_server, _) = tokio::io::split(client_read);
+    let server = Server::new(server_read, server_write, socket).serve(service);
+    let relay = frames::relay(input, output, to_server, from_server, life.clone());
+    tokio::select! {
+        () = relay => {}
+        () = server => {
+            // Let the last responses reach the output.
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+    life
 }

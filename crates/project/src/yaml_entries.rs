@@ -60,11 +60,14 @@ pub(crate) fn load_yaml_file(project: &mut Project, path: &Path) {
         Ok(Some(doc)) if doc.get("namespace").is_some() => doc,
         Ok(_) => return,
         Err(e) if declares_namespace(&text) => {
+            // An error at the end of input points at the end, never past it.
+            let len = text.len() as u32;
+            let end = (e.offset + 1).min(len);
             let idx = project.files.add(path.to_path_buf(), text);
             project.problems.push(Problem::new(
                 ProblemKind::Yaml,
                 idx,
-                e.offset..e.offset + 1,
+                e.offset.min(end)..end,
                 format!("invalid YAML: {}", e.message),
             ));
             return;

@@ -217,9 +217,13 @@ impl Pass<'_> {
         }
     }
 
+    /// Record the first error; its span is kept inside the source (an error at the end of
+    /// input points at the end, not one byte past it).
     fn fail(&mut self, span: Range<u32>, message: String) {
         if self.p.error.is_none() {
-            self.p.error = Some((span, message));
+            let len = self.src.len() as u32;
+            let end = span.end.min(len);
+            self.p.error = Some((span.start.min(end)..end, message));
         }
     }
 

@@ -1,0 +1,6 @@
+local function main()
+    local x = = 1
+    return x
+end
+
+return { main = main }

@@ -1,0 +1,7 @@
+local util = {}
+
+function util.stamp()
+    return clock.now()
+end
+
+return util

@@ -1,0 +1,282 @@
+//! The bodies of the fuzz targets: each takes any bytes and must never panic, hang or exhaust
+//! memory, and checks what must hold for every input. Compiled twice: by the cargo-fuzz crate
+//! (`fuzz/`, nightly) and, through `#[path]`, by the stable test `tests/fuzz_replay.rs`, which
+//! replays the seeds and every input that once crashed.
+//!
+//! - [`chunk`]: one Lua chunk through the dialect pre-pass, full_moon, lowering and the checker,
+//!   with the diagnostics rendered;
+//! - [`project`]: one `_index.yaml` through the YAML parser, the project loader and the checker;
+//! - [`wapp`]: the `.wapp` reader, and a round trip of whatever it accepts;
+//! - [`lsp`]: the LSP frame decoder, then the messages it accepts through a whole session
+//!   (relay, tower-lsp, the server) confined to a scratch workspace;
+//! - [`json`]: JSON ⇄ Luau conversion both ways within small budgets, from JSON text or from
+//!   values a (budgeted) Luau expression builds.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Where the file-based targets write (one directory per process).
+fn scratch(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("wippy-fuzz-{name}-{}", std::process::id()))
+}
+
+fn write(path: &Path, bytes: &[u8]) {
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let _ = std::fs::write(path, bytes);
+}
+
+/// Every diagnostic lies inside its file, and rendering them (codespan) works.
+fn check_report(report: &checker::Report) {
+    for d in &report.diagnostics {
+        assert!(
+            d.span.start <= d.span.end,
+            "inverted span {:?}: {}",
+            d.span,
+            d.message
+        );
+        if let Some(f) = report.files.get(d.file) {
+            assert!(
+                d.span.end as usize <= f.text.len(),
+                "span {:?} past the end ({} bytes): {}",
+                d.span,
+                f.text.len(),
+                d.message
+            );
+            let _ = project::line_col(&f.text, d.span.start);
+        }
+    }
+    let mut out = codespan_reporting::term::termcolor::NoColor::new(Vec::new());
+    checker::output::write_text(report, checker::Severity::Hint, &mut out).expect("render");
+    let _ = checker::output::to_json(report, checker::Severity::Hint);
+}
+
+/// One Lua chunk: Luau parse (twin handlers), lowering (pack, run), Wippy check (check, lsp).
+pub fn chunk(data: &[u8]) {
+    let Ok(src) = std::str::from_utf8(data) else {
+        return;
+    };
+    let text = src.to_owned();
+    let prepared_len = syntax::with_parse_stack(move || {
+        let p = syntax::parse_chunk(&text, syntax::Dialect::Luau);
+        p.prepared.text.len()
+    });
+    if src.len() <= syntax::dialect::MAX_SOURCE_BYTES {
+        assert_eq!(prepared_len, src.len(), "the pre-pass changed the length");
+    }
+    if let Ok(lowered) = syntax::lower::lower(src) {
+        // Lowering keeps every line where it was.
+        assert_eq!(
+            lowered.lines().count(),
+            src.lines().count(),
+            "lowering moved lines"
+        );
+    }
+    let mut files = project::Files::default();
+    let file = files.add(PathBuf::from("/fuzz/chunk.lua"), src);
+    let r = checker::check::check_loose(&files, file, typedefs::ModuleSet::bundled());
+    check_report(&r.report);
+}
+
+const LUA: &str =
+    "local M = {}\nfunction M.main(a: string?): string\n    return a or \"\"\nend\nreturn M\n";
+
+/// One `_index.yaml` (next to a fixed `f.lua` and `lib.lua`): YAML parser, loader, checker.
+pub fn project(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        if let Ok(Some(doc)) = project::yaml::parse_yaml(text) {
+            let _ = doc.to_json();
+        }
+    }
+    let root = scratch("project");
+    write(&root.join("src/f.lua"), LUA.as_bytes());
+    write(&root.join("src/lib.lua"), b"return { x = 1 }\n");
+    write(&root.join("src/_index.yaml"), data);
+    let Ok(p) = project::load_project(&root) else {
+        return;
+    };
+    for problem in &p.problems {
+        assert!(problem.span.start <= problem.span.end, "{problem:?}");
+        if let Some(f) = p.files.get(problem.file) {
+            assert!(problem.span.start as usize <= f.text.len(), "{problem:?}");
+        }
+    }
+    let report = checker::check_project(&p, typedefs::ModuleSet::bundled());
+    check_report(&report);
+}
+
+/// The `.wapp` reader; what it accepts writes back and reads back the same.
+pub fn wapp(data: &[u8]) {
+    let Ok(a) = wapp::read(data) else {
+        return;
+    };
+    let bytes = wapp::write(&a).expect("an archive that was read can be written");
+    assert_eq!(
+        wapp::read(&bytes).expect("re-read"),
+        a,
+        "round trip changed the archive"
+    );
+}
+
+/// The scratch workspace every LSP session is confined to: all `file:///` URIs are rewritten
+/// under it, so no input makes the server load the whole disk.
+fn lsp_workspace() -> &'static str {
+    static ROOT: OnceLock<String> = OnceLock::new();
+    ROOT.get_or_init(|| {
+        let root = scratch("lsp");
+        write(
+            &root.join("src/_index.yaml"),
+            b"namespace: app\nentries:\n  - name: f\n    kind: function.lua\n    source: file://f.lua\n    method: main\n    modules: [json]\n",
+        );
+        write(&root.join("src/f.lua"), LUA.as_bytes());
+        write(&root.join("twins/t/lua/handlers/get_item.lua"), b"emit.json({ ok = true })\n");
+        let s = root.to_string_lossy().into_owned();
+        s.trim_start_matches('/').to_owned()
+    })
+}
+
+fn framed(body: &[u8]) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+fn replace(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut i = 0;
+    while i < haystack.len() {
+        if haystack[i..].starts_with(from) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.push(haystack[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// LSP: the frame decoder over the raw bytes (or, without any `Content-Length`, each line as a
+/// message body), then a session fed the messages it accepted and `shutdown` + `exit`.
+pub fn lsp(data: &[u8]) {
+    use lsp::frames::{Frame, FrameReader};
+    let raw: Vec<u8> = if data
+        .windows(15)
+        .any(|w| w.eq_ignore_ascii_case(b"content-length:"))
+    {
+        data.to_vec()
+    } else {
+        data.split(|&b| b == b'\n').flat_map(framed).collect()
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let frames = rt.block_on(async {
+        let mut r = FrameReader::new(tokio::io::BufReader::new(std::io::Cursor::new(raw)));
+        let mut out = Vec::new();
+        while let Ok(Some(f)) = r.next().await {
+            out.push(f);
+        }
+        out
+    });
+    let root = format!("file:///{}/", lsp_workspace());
+    let mut session = Vec::new();
+    for f in frames {
+        if let Frame::Message(body, _) = f {
+            let body = replace(&body, b"file:///", root.as_bytes());
+            // Still a message after the rewrite (it only touches string contents).
+            if let Frame::Message(body, _) = lsp::frames::check_body(body) {
+                session.extend(framed(&body));
+            }
+        }
+    }
+    session.extend(framed(
+        br#"{"jsonrpc":"2.0","id":999999,"method":"shutdown"}"#,
+    ));
+    session.extend(framed(br#"{"jsonrpc":"2.0","method":"exit"}"#));
+    let ended = rt.block_on(async {
+        tokio::time::timeout(
+            std::time::Duration::from_secs(20),
+            lsp::serve(std::io::Cursor::new(session), tokio::io::sink()),
+        )
+        .await
+    });
+    assert!(ended.is_ok(), "the LSP session did not end within 20 s");
+}
+
+/// JSON ⇄ Luau within small budgets. First byte: `j` = the rest is JSON text, else the rest
+/// is a Luau expression run under a small instruction, time and memory budget. Converting
+/// back what one direction produced must be stable.
+pub fn json(data: &[u8]) {
+    use host::value::{from_json_within, to_json_within, ConvertLimits};
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let limits = ConvertLimits {
+        max_bytes: 1 << 20,
+        max_nodes: 50_000,
+        ..ConvertLimits::default()
+    };
+    let lua = mlua::Lua::new();
+    let value = if mode == b'j' {
+        let Ok(j) = serde_json::from_slice::<serde_json::Value>(rest) else {
+            return;
+        };
+        match from_json_within(&lua, &j, &limits) {
+            Ok(v) => v,
+            Err(_) => return,
+        }
+    } else {
+        let Ok(src) = std::str::from_utf8(rest) else {
+            return;
+        };
+        let Ok(bytecode) = host::Bytecode::compile(&format!("return {src}")) else {
+            return;
+        };
+        let budget = host::Budget::install(
+            &lua,
+            &host::Limits {
+                timeout_ms: 50,
+                memory_bytes: 4 << 20,
+                instructions: 20_000,
+            },
+        );
+        if host::limits::guard_allocators(&lua, &budget).is_err() {
+            return;
+        }
+        let globals = lua.globals();
+        let Ok(f) = bytecode.load(&lua, "=fuzz", &globals) else {
+            return;
+        };
+        budget.start(&lua);
+        let out = budget.run(&lua, || f.call::<mlua::Value>(()));
+        let tripped = budget.finish(out.as_ref().err());
+        match (tripped, out) {
+            (None, Ok(v)) => v,
+            _ => return,
+        }
+    };
+    let Ok(first) = to_json_within(&value, &limits) else {
+        return;
+    };
+    // JSON → Lua → JSON gives the same JSON back, unless a `null` (NaN, an absent member) is in
+    // it: `null` becomes `nil`, which no table holds.
+    let Ok(again) = from_json_within(&lua, &first, &limits) else {
+        return;
+    };
+    if !has_null(&first) {
+        let second = to_json_within(&again, &limits).expect("a converted value converts back");
+        assert_eq!(first, second, "JSON → Lua → JSON changed the value");
+    }
+}
+
+fn has_null(j: &serde_json::Value) -> bool {
+    match j {
+        serde_json::Value::Null => true,
+        serde_json::Value::Array(a) => a.iter().any(has_null),
+        serde_json::Value::Object(o) => o.values().any(has_null),
+        _ => false,
+    }
+}
