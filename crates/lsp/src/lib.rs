@@ -48,11 +48,14 @@ where
     let (from_server, _) = tokio::io::split(client_read);
     let server = Server::new(server_read, server_write, socket).serve(service);
     let relay = frames::relay(input, output, to_server, from_server, life.clone());
+    tokio::pin!(relay);
     tokio::select! {
-        () = relay => {}
+        () = &mut relay => {}
         () = server => {
-            // Let the last responses reach the output.
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            // Let the last responses reach the output (the relay ends at once when the input
+            // has ended; a client that keeps its input open gets 50 ms).
+            let wait = std::time::Duration::from_millis(50);
+            let _ = tokio::time::timeout(wait, &mut relay).await;
         }
     }
     life

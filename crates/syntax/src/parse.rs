@@ -74,9 +74,12 @@ pub fn parse_chunk(src: &str, dialect: Dialect) -> Parsed {
         Ok(Err(errors)) => Err(errors
             .iter()
             .map(|e| {
+                // full_moon's range can end before it starts (a block's `for` to where the
+                // missing `end` was expected): the error is at the start.
                 let (s, e2) = e.range();
+                let start = s.bytes() as u32;
                 (
-                    s.bytes() as u32..e2.bytes() as u32,
+                    start..(e2.bytes() as u32).max(start),
                     e.error_message().to_string(),
                 )
             })

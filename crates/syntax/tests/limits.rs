@@ -123,3 +123,11 @@ fn errors_at_the_end_of_input_stay_inside_the_source() {
         assert!(span.start <= span.end, "{src:?}: {span:?}");
     }
 }
+
+#[test]
+fn full_moon_error_ranges_are_never_inverted() {
+    // Found by the `chunk` fuzz target: full_moon reported 89..3 for a missing `end`.
+    let src = include_str!("../../../fuzz/regressions/chunk/inverted_parse_error_span.lua");
+    let (span, message) = error(src, Dialect::Wippy);
+    assert!(span.start <= span.end, "{span:?}: {message}");
+}
