@@ -60,3 +60,38 @@ fn lsp_inputs() {
 fn json_inputs() {
     replay("json", harness::json);
 }
+
+/// The `wapp` target's recipe seeds (`seeds/wapp/*.recipe`) are the packed example archives
+/// taken apart, and build back into the same archives. `WIPPY_FUZZ_WRITE_SEEDS=1` rewrites them.
+#[test]
+fn wapp_recipes_rebuild_their_archives() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/wapp");
+    let write = std::env::var_os("WIPPY_FUZZ_WRITE_SEEDS").is_some();
+    let mut seen = 0;
+    for e in std::fs::read_dir(&dir).expect("seeds").flatten() {
+        let path = e.path();
+        if path.extension().is_none_or(|x| x != "wapp") {
+            continue;
+        }
+        let archive = std::fs::read(&path).expect("read");
+        let recipe = harness::recipe_of(&archive).expect("a recipe");
+        let rebuilt = harness::from_recipe(&recipe["RECIPE".len()..]);
+        assert_eq!(
+            wapp::read(&rebuilt).expect("rebuilt archive"),
+            wapp::read(&archive).expect("seed archive"),
+            "{}",
+            path.display()
+        );
+        let seed = path.with_extension("recipe");
+        if write {
+            std::fs::write(&seed, &recipe).expect("write recipe");
+        }
+        assert!(
+            std::fs::read(&seed).ok().as_deref() == Some(&recipe[..]),
+            "{} is stale or missing (WIPPY_FUZZ_WRITE_SEEDS=1 rewrites it)",
+            seed.display()
+        );
+        seen += 1;
+    }
+    assert!(seen > 0);
+}

@@ -106,9 +106,19 @@ pub fn project(data: &[u8]) {
     check_report(&report);
 }
 
-/// The `.wapp` reader; what it accepts writes back and reads back the same.
+/// The `.wapp` reader; what it accepts writes back and reads back the same. An input that
+/// starts with `RECIPE` is first built into an archive ([`from_recipe`]), so mutations of the
+/// table of contents, trees and metadata reach the reader inside valid zstd frames.
 pub fn wapp(data: &[u8]) {
-    let Ok(a) = wapp::read(data) else {
+    let built;
+    let bytes = match data.strip_prefix(b"RECIPE") {
+        Some(recipe) => {
+            built = from_recipe(recipe);
+            &built[..]
+        }
+        None => data,
+    };
+    let Ok(a) = wapp::read(bytes) else {
         return;
     };
     let bytes = wapp::write(&a).expect("an archive that was read can be written");
@@ -117,6 +127,132 @@ pub fn wapp(data: &[u8]) {
         a,
         "round trip changed the archive"
     );
+}
+
+fn zstd_frame(raw: &[u8]) -> Vec<u8> {
+    let mut c = zstd::bulk::Compressor::new(3).expect("zstd");
+    let _ = c.include_checksum(true);
+    c.compress(raw).unwrap_or_default()
+}
+
+fn hex_sha256(b: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(b)
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
+}
+
+/// Build an archive from a recipe: a flags byte, then sections `kind u8, length u32 LE,
+/// bytes`: 0 metadata, 1 entries, 2 a tree (msgpack, compressed here), 3 a data frame (stored
+/// as given), 4 the table of contents (msgpack, compressed here). With flag bit 0 the frames'
+/// offsets, sizes and hashes in the table of contents are set to where they were laid out, so
+/// only what the recipe changed elsewhere is wrong.
+pub fn from_recipe(recipe: &[u8]) -> Vec<u8> {
+    const HEADER: usize = 268;
+    let Some((&flags, mut rest)) = recipe.split_first() else {
+        return Vec::new();
+    };
+    let mut out = vec![0u8; HEADER];
+    let mut frames: [Vec<serde_json::Value>; 4] = Default::default();
+    let mut toc_raw = None;
+    while rest.len() >= 5 {
+        let kind = rest[0];
+        let len = u32::from_le_bytes([rest[1], rest[2], rest[3], rest[4]]) as usize;
+        let body = &rest[5..(5 + len).min(rest.len())];
+        rest = &rest[(5 + len).min(rest.len())..];
+        if kind == 4 {
+            toc_raw = Some(body.to_vec());
+            continue;
+        }
+        let stored = if kind == 3 {
+            body.to_vec()
+        } else {
+            zstd_frame(body)
+        };
+        let info = serde_json::json!({
+            "offset": out.len(), "size": stored.len(), "uncomp_size": if kind == 3 { stored.len() } else { body.len() },
+            "hash": hex_sha256(&stored),
+        });
+        out.extend_from_slice(&stored);
+        if let Some(list) = frames.get_mut(usize::from(kind)) {
+            list.push(info);
+        }
+    }
+    let data_end = out.len();
+    let mut toc: serde_json::Value = toc_raw
+        .and_then(|t| rmp_serde::from_slice(&t).ok())
+        .unwrap_or(serde_json::Value::Null);
+    if flags & 1 == 1 {
+        if let Some(t) = toc.as_object_mut() {
+            for (key, kind) in [("metadata", 0), ("entries", 1)] {
+                if let Some(f) = frames[kind].first() {
+                    t.insert(key.into(), f.clone());
+                }
+            }
+            if let Some(rs) = t.get_mut("resources").and_then(|r| r.as_array_mut()) {
+                for (r, f) in rs.iter_mut().zip(&frames[2]) {
+                    if let Some(r) = r.as_object_mut() {
+                        r.insert("frame".into(), f.clone());
+                    }
+                }
+            }
+            if let Some(ds) = t.get_mut("data_frames").and_then(|d| d.as_array_mut()) {
+                for (d, f) in ds.iter_mut().zip(&frames[3]) {
+                    *d = f.clone();
+                }
+            }
+        }
+    }
+    let toc = zstd_frame(&rmp_serde::to_vec_named(&toc).unwrap_or_default());
+    out.extend_from_slice(&toc);
+    out.extend_from_slice(&(data_end as u64).to_le_bytes());
+    out.extend_from_slice(&(toc.len() as u64).to_le_bytes());
+    let data_hash = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&out[HEADER..data_end])
+    };
+    out[..9].copy_from_slice(b"WIPPYPACK");
+    out[9] = 1;
+    out[12..20].copy_from_slice(&(HEADER as u64).to_le_bytes());
+    out[20..28].copy_from_slice(&((data_end - HEADER) as u64).to_le_bytes());
+    out[28..60].copy_from_slice(&data_hash);
+    out
+}
+
+/// The recipe of an archive the writer made (the inverse of [`from_recipe`] with flag 1), for
+/// seeds: its frames decompressed, its table of contents as msgpack.
+pub fn recipe_of(archive: &[u8]) -> Option<Vec<u8>> {
+    let footer = archive.len().checked_sub(16)?;
+    let at =
+        |i: usize| u64::from_le_bytes(archive[i..i + 8].try_into().unwrap_or_default()) as usize;
+    let (toc_off, toc_len) = (at(footer), at(footer + 8));
+    let toc_raw = zstd::decode_all(archive.get(toc_off..toc_off + toc_len)?).ok()?;
+    let toc: serde_json::Value = rmp_serde::from_slice(&toc_raw).ok()?;
+    let mut out = b"RECIPE\x01".to_vec();
+    let mut section = |kind: u8, bytes: &[u8]| {
+        out.push(kind);
+        out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+        out.extend_from_slice(bytes);
+    };
+    let frame = |f: &serde_json::Value| -> Option<&[u8]> {
+        let (o, s) = (f["offset"].as_u64()? as usize, f["size"].as_u64()? as usize);
+        archive.get(o..o + s)
+    };
+    for key in ["metadata", "entries"] {
+        section(
+            if key == "metadata" { 0 } else { 1 },
+            &zstd::decode_all(frame(&toc[key])?).ok()?,
+        );
+    }
+    for r in toc["resources"].as_array()? {
+        section(2, &zstd::decode_all(frame(&r["frame"])?).ok()?);
+    }
+    for d in toc["data_frames"].as_array()? {
+        section(3, frame(d)?);
+    }
+    section(4, &toc_raw);
+    Some(out)
 }
 
 /// The scratch workspace every LSP session is confined to: all `file:///` URIs are rewritten

@@ -119,7 +119,10 @@ fn lowering_runs_deep_chunks_from_any_thread() {
 fn errors_at_the_end_of_input_stay_inside_the_source() {
     for src in ["local x: ", "local x: {a: ", "function f(): ", "type T<"] {
         let (span, message) = error(src, Dialect::Wippy);
-        assert!(span.end as usize <= src.len(), "{src:?}: {span:?} {message}");
+        assert!(
+            span.end as usize <= src.len(),
+            "{src:?}: {span:?} {message}"
+        );
         assert!(span.start <= span.end, "{src:?}: {span:?}");
     }
 }

@@ -271,16 +271,13 @@ pub async fn serve(
                     }
                 };
                 let Ok(permit) = permits.clone().try_acquire_owned() else {
-                    let answer = overloaded(limits.max_connections);
-                    tokio::spawn(async move {
-                        use tokio::io::AsyncWriteExt as _;
-                        let mut stream = stream;
-                        let write = async {
-                            let _ = stream.write_all(&answer).await;
-                            let _ = stream.shutdown().await;
-                        };
-                        let _ = tokio::time::timeout(Duration::from_secs(1), write).await;
-                    });
+                    // Answered and closed right here, without a task: a flood of connections
+                    // over the cap holds nothing. What the client already sent is read first,
+                    // so closing sends the answer rather than a reset.
+                    let mut sent = [0u8; 8192];
+                    let _ = stream.try_read(&mut sent);
+                    let _ = stream.try_write(&overloaded(limits.max_connections));
+                    drop(stream);
                     continue;
                 };
                 let _ = stream.set_nodelay(true);
