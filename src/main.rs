@@ -24,8 +24,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check a Wippy project: its entry YAML and every Lua entry and twin handler.
-    #[command(alias = "lint")]
     Check(commands::check::CheckArgs),
+    /// `wippy check` with the defaults of the real `wippy lint` (W-rules only with `--rules`).
+    Lint(commands::check::CheckArgs),
     /// List, show and export the module manifests.
     Typedefs(commands::typedefs::TypedefsArgs),
     /// Pack a project into a `.wapp` archive (Lua entries optionally as Luau bytecode), or
@@ -39,12 +40,16 @@ enum Command {
     Serve(commands::serve::ServeArgs),
     /// Run the language server on stdin/stdout (for editors).
     Lsp,
+    /// Print a shell completion script (`wippy completions bash > /etc/bash_completion.d/wippy`).
+    Completions(commands::completions::CompletionsArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Check(args) => commands::check::run(&args),
+        Command::Check(args) => commands::check::run(&args, commands::check::Mode::Check),
+        Command::Lint(args) => commands::check::run(&args, commands::check::Mode::Lint),
+        Command::Completions(args) => commands::completions::run::<Cli>(&args),
         Command::Typedefs(args) => commands::typedefs::run(&args),
         Command::Pack(args) => commands::pack::run(&args),
         Command::Run(args) => commands::run::run(&args),

@@ -1,7 +1,9 @@
 //! End-to-end: run the `wippy` binary on the example projects.
 //!
 //! `examples/broken/expected.txt` lists, one per line, every diagnostic `wippy check` must report
-//! on `examples/broken` as `file:line:column CODE`; the clean examples must have no error.
+//! on `examples/broken` as `file:line:column CODE -- message` (whole messages: paths in them are
+//! relative to the project root, so they read the same everywhere); the clean examples must have
+//! no error.
 
 mod common;
 
@@ -23,11 +25,12 @@ fn summary(v: &serde_json::Value) -> Vec<String> {
         .iter()
         .map(|d| {
             format!(
-                "{}:{}:{} {}",
+                "{}:{}:{} {} -- {}",
                 d["file"].as_str().unwrap_or(""),
                 d["line"],
                 d["column"],
-                d["code"].as_str().unwrap_or("")
+                d["code"].as_str().unwrap_or(""),
+                d["message"].as_str().unwrap_or("")
             )
         })
         .collect()
@@ -43,7 +46,7 @@ fn broken_example_reports_exactly_the_expected_diagnostics() {
     let expected: Vec<String> = expected_text
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| l.split(" -- ").next().unwrap_or(l).trim().to_owned())
+        .map(|l| l.trim().to_owned())
         .collect();
     let actual = summary(&v);
     assert_eq!(

@@ -27,14 +27,6 @@ fn project(name: &str) -> PathBuf {
     canonical(&dir)
 }
 
-fn canonical(p: &Path) -> PathBuf {
-    p.canonicalize().expect("canonical")
-}
-
-fn uri(p: &Path) -> String {
-    format!("file://{}", p.display())
-}
-
 const MAIN: &str = r#"local json = require("json")
 local sql = require("sql")
 local strings = require("strings")
@@ -52,45 +44,16 @@ end
 return { main = main }
 "#;
 
-fn start(dir: &Path) -> lsp::Session {
-    let mut s = lsp::Session::start();
-    let r = s.request("initialize", json!({"processId": null, "rootUri": uri(dir), "capabilities": {"general": {"positionEncodings": ["utf-16"]}}}));
-    assert_eq!(
-        r["result"]["capabilities"]["positionEncoding"], "utf-16",
-        "{r}"
-    );
-    s.notify("initialized", json!({}));
-    s
-}
-
-fn position_of(text: &str, needle: &str, after: bool) -> Value {
-    let i = text
-        .find(needle)
-        .unwrap_or_else(|| panic!("{needle} not in text"))
-        + if after { needle.len() } else { 0 };
-    let line = text[..i].matches('\n').count();
-    let col = i - text[..i].rfind('\n').map_or(0, |p| p + 1);
-    json!({"line": line, "character": col})
-}
-
-fn labels(r: &Value) -> Vec<String> {
-    let items = r["result"]
-        .as_array()
-        .cloned()
-        .or_else(|| r["result"]["items"].as_array().cloned())
-        .unwrap_or_default();
-    items
-        .iter()
-        .filter_map(|i| i["label"].as_str().map(str::to_owned))
-        .collect()
-}
+use lsp::{canonical, labels, position_of, rich_capabilities, start, start_with, uri};
 
 #[test]
 fn a_session_answers_every_feature() {
     let dir = project("lsp-session");
     let main = dir.join("src/main.lua");
     let u = uri(&main);
-    let mut s = start(&dir);
+    let mut s = start_with(
+        json!({"processId": null, "rootUri": uri(&dir), "capabilities": rich_capabilities()}),
+    );
     s.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": u, "languageId": "lua", "version": 1, "text": MAIN}}),

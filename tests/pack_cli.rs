@@ -187,3 +187,68 @@ fn exclude_ns_and_reserved_meta() {
     assert!(err.contains("key=value"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A tree holding two projects that both define `app:main`: `check` keeps them apart, but one
+/// archive is one registry, so `pack` refuses with the id and both projects named.
+#[test]
+fn a_tree_of_projects_with_one_id_twice_is_refused() {
+    let dir = tmp("two-projects");
+    for name in ["one", "two"] {
+        let p = dir.join(name);
+        std::fs::create_dir_all(&p).expect("mkdir");
+        std::fs::write(p.join("wippy.lock"), "directories:\n  src: .\n").expect("lock");
+        std::fs::write(p.join("_index.yaml"), "namespace: app\nentries:\n  - name: main\n    kind: function.lua\n    source: file://main.lua\n    method: main\n").expect("yaml");
+        std::fs::write(
+            p.join("main.lua"),
+            "return { main = function() return 1 end }\n",
+        )
+        .expect("lua");
+    }
+    let tree = dir.to_string_lossy().into_owned();
+    let (code, _, _) = wippy(&["check", &tree], None);
+    assert_eq!(code, 0, "the projects are each fine");
+    let out = dir.join("all.wapp").to_string_lossy().into_owned();
+    let (code, _, stderr) = wippy(&["pack", &out, &tree], Some("1"));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr
+            .contains("entry id `app:main` is defined by two projects in this tree (one and two)"),
+        "{stderr}"
+    );
+    assert!(!dir.join("all.wapp").exists(), "no archive is written");
+    // One project at a time packs.
+    let (code, _, stderr) = wippy(
+        &["pack", &out, &dir.join("one").to_string_lossy()],
+        Some("1"),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An archive whose entries frame lists one id twice is damaged: `pack verify` refuses it.
+#[test]
+fn an_archive_with_a_duplicate_id_fails_verify() {
+    let dir = tmp("dup-archive");
+    let entry = |kind: &str| wapp::PackedEntry {
+        id: wapp::EntryId {
+            ns: "app".into(),
+            name: "main".into(),
+        },
+        kind: kind.into(),
+        meta: None,
+        data: Some(serde_json::json!({ "source": "return {}", "method": "main" })),
+    };
+    let archive = wapp::Archive {
+        entries: vec![entry("function.lua"), entry("library.lua")],
+        ..wapp::Archive::default()
+    };
+    let p = dir.join("dup.wapp");
+    std::fs::write(&p, wapp::write(&archive).expect("write")).expect("file");
+    let (code, _, stderr) = wippy(&["pack", "verify", &p.to_string_lossy()], None);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("entry id `app:main` appears more than once"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

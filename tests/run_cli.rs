@@ -176,3 +176,48 @@ fn corrupted_pack_is_refused() {
     assert_eq!(code, 1);
     assert!(err.contains("SHA-256"), "{err}");
 }
+
+/// An entry with every kind of import — a listed module, a module under an alias (`j: json`),
+/// a module only imported (`b64: base64`), and a library — runs alike from its source tree, from
+/// a pack with sources and from a pack with bytecode.
+#[test]
+fn every_kind_of_import_runs_alike_from_source_and_pack() {
+    let dir = tmp("imports");
+    std::fs::write(
+        dir.join("_index.yaml"),
+        "namespace: t\nentries:\n  - name: strings\n    kind: library.lua\n    source: file://strings.lua\n    modules: [json]\n  - name: f\n    kind: function.lua\n    source: file://f.lua\n    method: main\n    modules: [json]\n    imports:\n      j: json\n      b64: base64\n      s: t:strings\n",
+    )
+    .expect("yaml");
+    std::fs::write(
+        dir.join("strings.lua"),
+        "local json = require(\"json\")\nlocal M = {}\nfunction M.shout(x: string): string\n    return (json.encode(x:upper()))\nend\nreturn M\n",
+    )
+    .expect("lib");
+    std::fs::write(
+        dir.join("f.lua"),
+        "local json = require(\"json\")\nlocal j = require(\"j\")\nlocal b64 = require(\"b64\")\nlocal s = require(\"s\")\n\nlocal function main(name: string)\n    local same = json == j\n    return { same = same, encoded = b64.encode(name), shout = s.shout(name), via = j.encode({ n = #name }) }\nend\n\nreturn { main = main }\n",
+    )
+    .expect("lua");
+    let src = dir.to_string_lossy().into_owned();
+    let (code, from_source, err) = wippy(&["run", &src, "t:f", "--args", "[\"ada\"]"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        from_source.contains("\"shout\":\"\\\"ADA\\\"\""),
+        "{from_source}"
+    );
+    assert!(from_source.contains("\"same\":true"), "{from_source}");
+    for bytecode in [false, true] {
+        let pack = dir.join(format!("imports-{bytecode}.wapp"));
+        let p = pack.to_string_lossy().into_owned();
+        let mut args = vec!["pack", &p, &src];
+        if bytecode {
+            args.extend(["--bytecode", "**"]);
+        }
+        let (code, _, err) = wippy(&args);
+        assert_eq!(code, 0, "{err}");
+        let (code, from_pack, err) = wippy(&["run", &p, "t:f", "--args", "[\"ada\"]"]);
+        assert_eq!(code, 0, "bytecode={bytecode}: {err}");
+        assert_eq!(from_source, from_pack, "bytecode={bytecode}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -71,7 +71,8 @@ fn attack(a: &ureq::Agent, base: &str, name: &str) -> (u16, Value, Duration) {
 
 #[test]
 fn limits_stop_runaway_handlers() {
-    let s = serve("tests/fixtures/twins/hostile", &[]);
+    // A hostile twin fails `wippy check`: serve it anyway.
+    let s = serve("tests/fixtures/twins/hostile", &["--no-check"]);
     let a = agent();
     // The wall clock: the best of three attempts, so a loaded machine does not fail the test.
     let fastest = (0..3)
@@ -143,7 +144,10 @@ fn limits_stop_runaway_handlers() {
 
 #[test]
 fn the_sandbox_has_no_escapes() {
-    let s = serve("tests/fixtures/twins/hostile", &["--workers", "1"]);
+    let s = serve(
+        "tests/fixtures/twins/hostile",
+        &["--workers", "1", "--no-check"],
+    );
     let a = agent();
     for round in 1..=2 {
         let (status, body, _) = attack(&a, &s.base, "escapes");
@@ -176,12 +180,12 @@ fn the_sandbox_has_no_escapes() {
 #[test]
 fn fallback_policy_serves_the_template() {
     let dir = tmp("fallback-twin");
-    copy_dir(std::path::Path::new("tests/fixtures/twins/hostile"), &dir);
+    common::copy_dir(std::path::Path::new("tests/fixtures/twins/hostile"), &dir);
     let toml = std::fs::read_to_string(dir.join("wraith.toml"))
         .expect("toml")
         .replace("on_error = \"fail\"", "on_error = \"fallback\"");
     std::fs::write(dir.join("wraith.toml"), toml).expect("write");
-    let s = serve(&dir.to_string_lossy(), &[]);
+    let s = serve(&dir.to_string_lossy(), &["--no-check"]);
     let (status, body) = http(&agent(), "GET", &format!("{}/fallback", s.base), None);
     assert_eq!(
         (status, json(&body)["from"].as_str()),
@@ -192,7 +196,16 @@ fn fallback_policy_serves_the_template() {
 
 #[test]
 fn two_hundred_concurrent_clients_lose_nothing() {
-    let s = serve(LEDGER, &[]);
+    // What is tested is that no request is lost: with the wall-clock limit at the twin's 100 ms,
+    // a loaded machine that deschedules a worker mid-handler would fail requests for the limit.
+    let dir = tmp("concurrent-twin");
+    common::copy_dir(std::path::Path::new(LEDGER), &dir);
+    let toml = std::fs::read_to_string(dir.join("wraith.toml"))
+        .expect("toml")
+        .replace("timeout_ms = 100\n", "timeout_ms = 10000\n");
+    assert!(toml.contains("timeout_ms = 10000"), "{toml}");
+    std::fs::write(dir.join("wraith.toml"), toml).expect("write");
+    let s = serve(&dir.to_string_lossy(), &[]);
     let url = format!("{}/orders", s.base);
     let threads: Vec<_> = (0..200)
         .map(|i| {
@@ -216,22 +229,10 @@ fn two_hundred_concurrent_clients_lose_nothing() {
     assert_eq!(json(&list)["count"], 200);
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read_dir").flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).expect("copy");
-        }
-    }
-}
-
 #[test]
 fn deterministic_clock_gives_identical_responses() {
     let dir = tmp("deterministic-twin");
-    copy_dir(std::path::Path::new(LEDGER), &dir);
+    common::copy_dir(std::path::Path::new(LEDGER), &dir);
     let toml = std::fs::read_to_string(dir.join("wraith.toml"))
         .expect("toml")
         .replace("mode = \"real\"", "mode = \"deterministic\"");

@@ -48,8 +48,13 @@ fn check_report(report: &checker::Report) {
         }
     }
     let mut out = codespan_reporting::term::termcolor::NoColor::new(Vec::new());
-    checker::output::write_text(report, checker::Severity::Hint, &mut out).expect("render");
-    let _ = checker::output::to_json(report, checker::Severity::Hint);
+    let view = checker::output::View::at(checker::Severity::Hint);
+    checker::output::write_text(report, &view, &mut out).expect("render");
+    let _ = checker::output::to_json(report, &view);
+    let _ = checker::output::sarif::to_sarif(report, &view, std::path::Path::new("/"));
+    let _ = checker::output::concise::write(report, &view, &mut Vec::new());
+    let _ =
+        checker::output::github::write(report, &view, std::path::Path::new("/"), &mut Vec::new());
 }
 
 /// One Lua chunk: Luau parse (twin handlers), lowering (pack, run), Wippy check (check, lsp).

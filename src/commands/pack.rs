@@ -69,18 +69,18 @@ pub fn run(args: &PackArgs) -> u8 {
         }
         Some(PackAction::Verify { file }) => with_archive(file, |a, bytes| {
             let files: usize = a.resources.iter().map(|r| r.files.len()).sum();
-            println!(
-                "ok: {} bytes, {} entries, {} resources, {files} files verified",
+            let line = format!(
+                "ok: {} bytes, {} entries, {} resources, {files} files verified\n",
                 bytes.len(),
                 a.entries.len(),
                 a.resources.len()
             );
-            Ok(0)
+            Ok(super::write_stdout(line.as_bytes()))
         }),
         Some(PackAction::Unpack { file, dir }) => with_archive(file, |a, _| {
             let n = packer::unpack::unpack(a, dir)?;
-            println!("wrote {n} files to {}", dir.display());
-            Ok(0)
+            let line = format!("wrote {n} files to {}\n", dir.display());
+            Ok(super::write_stdout(line.as_bytes()))
         }),
         None => create(args),
     }
@@ -98,10 +98,14 @@ fn with_archive(
         }
     };
     match read(&bytes) {
-        Ok(a) => f(&a, &bytes).unwrap_or_else(|e| {
-            eprintln!("error: {e}");
-            2
-        }),
+        Ok(a) => match f(&a, &bytes) {
+            Ok(code) => code,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+            Err(e) => {
+                eprintln!("error: {e}");
+                2
+            }
+        },
         Err(e) => {
             eprintln!("error: {}: {e}", file.display());
             1
@@ -184,6 +188,9 @@ fn create(args: &PackArgs) -> u8 {
             return 2;
         }
     };
+    if let Some(code) = unmatched_bytecode_pattern(&project, &args.bytecode) {
+        return code;
+    }
     if !args.no_check {
         let modules = match super::load_modules(args.typedefs.as_ref()) {
             Ok(m) => m,
@@ -200,7 +207,11 @@ fn create(args: &PackArgs) -> u8 {
             } else {
                 ColorChoice::Never
             });
-            let _ = write_text(&report, Severity::Error, &mut err);
+            let _ = write_text(
+                &report,
+                &checker::output::View::at(Severity::Error),
+                &mut err,
+            );
             eprintln!(
                 "error: the check found errors; nothing was packed (use --no-check to pack anyway)"
             );
@@ -256,13 +267,37 @@ fn create(args: &PackArgs) -> u8 {
         .iter()
         .filter(|e| e.kind.ends_with(".bc"))
         .count();
-    println!(
-        "packed {} entries ({bc} as bytecode) into {} ({} bytes)",
+    let line = format!(
+        "packed {} entries ({bc} as bytecode) into {} ({} bytes)\n",
         archive.entries.len(),
         out.display(),
         bytes.len()
     );
-    0
+    super::write_stdout(line.as_bytes())
+}
+
+/// A `--bytecode` pattern that matches no Lua entry is a usage error (exit 2), with the
+/// closest entry id when the pattern names one.
+fn unmatched_bytecode_pattern(project: &project::Project, patterns: &[String]) -> Option<u8> {
+    let lua: Vec<&project::Entry> = project.entries.iter().filter(|e| e.is_lua()).collect();
+    for p in patterns {
+        if lua.iter().any(|e| packer::pack::matches(p, e)) {
+            continue;
+        }
+        let candidates = lua.iter().map(|e| {
+            if p.contains(':') {
+                e.id.as_str()
+            } else {
+                e.name.as_str()
+            }
+        });
+        eprintln!(
+            "error: --bytecode `{p}` matches no Lua entry{}",
+            super::did_you_mean(p, candidates)
+        );
+        return Some(2);
+    }
+    None
 }
 
 /// A progress bar on a terminal for packs of many entries; none when stderr is not a TTY.

@@ -26,10 +26,52 @@ pub struct ServeArgs {
     /// Open connections served at once; more are answered 503 and closed.
     #[arg(long, default_value_t = 1024)]
     pub max_connections: usize,
+    /// Do not log requests (by default one line each on stderr: method, path, status,
+    /// handler, microseconds).
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Serve even if `wippy check` finds errors in the handlers.
+    #[arg(long)]
+    pub no_check: bool,
 }
 
-/// Serve until Ctrl-C. Exit 2 if the twin cannot be loaded or the address cannot be bound.
+/// `wippy check` of the twin directory; prints the errors and returns false if there are any.
+fn check_twin(dir: &std::path::Path) -> bool {
+    use checker::output::{write_text, View};
+    use checker::Severity;
+    use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+    let Ok(project) = project::load_project(dir) else {
+        // Twin::load reports why the directory cannot be read.
+        return true;
+    };
+    let report = checker::check_project(&project, typedefs::ModuleSet::bundled());
+    if !report
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+    {
+        return true;
+    }
+    let color = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    };
+    let _ = write_text(
+        &report,
+        &View::at(Severity::Error),
+        &mut StandardStream::stderr(color),
+    );
+    eprintln!("error: the twin has check errors; not serving it (use --no-check to serve anyway)");
+    false
+}
+
+/// Serve until Ctrl-C. Exit 1 if `wippy check` finds errors in the twin (unless `--no-check`),
+/// 2 if the twin cannot be loaded or the address cannot be bound.
 pub fn run(args: &ServeArgs) -> u8 {
+    if !args.no_check && args.twin.is_dir() && !check_twin(&args.twin) {
+        return 1;
+    }
     let twin = match Twin::load(&args.twin) {
         Ok(t) => t,
         Err(e) => {
@@ -53,10 +95,12 @@ pub fn run(args: &ServeArgs) -> u8 {
             max_connections: args.max_connections,
             ..HttpLimits::default()
         },
+        log_requests: !args.quiet,
     };
     let result = server::run(twin, options, |addr| {
-        println!("wippy serve: twin {name} listening on http://{addr} ({handlers} handlers, {workers} workers, state {state})");
-        let _ = std::io::stdout().flush();
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "wippy serve: twin {name} listening on http://{addr} ({handlers} handlers, {workers} workers, state {state})");
+        let _ = out.flush();
     });
     match result {
         Ok(()) => 0,

@@ -61,7 +61,7 @@ pub fn run(args: &TypedefsArgs) -> u8 {
             Some(m) => show(m),
             None => {
                 let names: Vec<String> = set.iter().map(|m| m.name.clone()).collect();
-                let hint = typedefs::modules::suggest(module, &names)
+                let hint = typedefs::suggest(module, &names)
                     .map_or(String::new(), |s| format!("; did you mean `{s}`?"));
                 eprintln!("error: no module `{module}`{hint} (see `wippy typedefs list`)");
                 return 2;

@@ -1,4 +1,5 @@
 //! A JSON-RPC client for `wippy lsp` over pipes: Content-Length framing, requests matched by id,
+#![allow(dead_code)]
 //! notifications kept for inspection.
 
 #[allow(unused_imports)]
@@ -7,6 +8,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
+
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
@@ -18,6 +21,8 @@ pub struct Session {
     next_id: u64,
     /// Notifications received so far (in order).
     pub notifications: Vec<Value>,
+    /// Requests the server sent (answered with null), in order.
+    pub server_requests: Vec<Value>,
 }
 
 fn read_message(r: &mut impl BufRead) -> Option<Value> {
@@ -68,6 +73,7 @@ impl Session {
             incoming,
             next_id: 0,
             notifications: Vec::new(),
+            server_requests: Vec::new(),
         }
     }
 
@@ -144,6 +150,7 @@ impl Session {
             if m.get("method").is_some() && m.get("id").is_some() {
                 let id = m["id"].clone();
                 self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
+                self.server_requests.push(m);
             } else if m.get("method").is_some() {
                 self.notifications.push(m);
             }
@@ -170,6 +177,42 @@ impl Session {
     pub fn alive(&mut self) -> bool {
         self.child.try_wait().ok().flatten().is_none()
     }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Open a document (language from the extension) and return its URI.
+    pub fn open(&mut self, path: &Path, text: &str) -> String {
+        let u = uri(path);
+        let lang = match path.extension().and_then(|e| e.to_str()) {
+            Some("yaml" | "yml") => "yaml",
+            Some("luau") => "luau",
+            _ => "lua",
+        };
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": u, "languageId": lang, "version": 1, "text": text}}),
+        );
+        u
+    }
+
+    /// Replace a document's whole text (version `version`).
+    pub fn replace(&mut self, uri: &str, version: i32, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+
+    /// A request at the position of `needle` in `text` (its start, or its end with `after`).
+    pub fn at(&mut self, method: &str, uri: &str, text: &str, needle: &str, after: bool) -> Value {
+        self.request(
+            method,
+            json!({"textDocument": {"uri": uri}, "position": position_of(text, needle, after)}),
+        )
+    }
 }
 
 impl Drop for Session {
@@ -177,4 +220,66 @@ impl Drop for Session {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The canonical form of an existing path.
+pub fn canonical(p: &Path) -> PathBuf {
+    p.canonicalize().expect("canonical")
+}
+
+/// The `file://` URI of a path.
+pub fn uri(p: &Path) -> String {
+    format!("file://{}", p.display())
+}
+
+/// A session initialized on `dir` (UTF-16 positions).
+pub fn start(dir: &Path) -> Session {
+    start_with(
+        json!({"processId": null, "rootUri": uri(dir), "capabilities": {"general": {"positionEncodings": ["utf-16"]}}}),
+    )
+}
+
+/// A session initialized with `params` (an `initialize` request's params).
+pub fn start_with(params: Value) -> Session {
+    let mut s = Session::start();
+    let r = s.request("initialize", params);
+    assert!(r["result"]["capabilities"].is_object(), "{r}");
+    s.notify("initialized", json!({}));
+    s
+}
+
+/// Client capabilities of an editor that takes snippets and nested symbols.
+pub fn rich_capabilities() -> Value {
+    json!({
+        "general": {"positionEncodings": ["utf-16"]},
+        "textDocument": {
+            "completion": {"completionItem": {"snippetSupport": true}},
+            "documentSymbol": {"hierarchicalDocumentSymbolSupport": true}
+        },
+        "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}, "workspaceFolders": true}
+    })
+}
+
+/// The LSP position of `needle` in `text` (its start, or its end with `after`).
+pub fn position_of(text: &str, needle: &str, after: bool) -> Value {
+    let i = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in text"))
+        + if after { needle.len() } else { 0 };
+    let line = text[..i].matches('\n').count();
+    let col = i - text[..i].rfind('\n').map_or(0, |p| p + 1);
+    json!({"line": line, "character": col})
+}
+
+/// Labels of a completion response.
+pub fn labels(r: &Value) -> Vec<String> {
+    let items = r["result"]
+        .as_array()
+        .cloned()
+        .or_else(|| r["result"]["items"].as_array().cloned())
+        .unwrap_or_default();
+    items
+        .iter()
+        .filter_map(|i| i["label"].as_str().map(str::to_owned))
+        .collect()
 }

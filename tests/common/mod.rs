@@ -92,3 +92,61 @@ pub fn agent() -> ureq::Agent {
         .build()
         .new_agent()
 }
+
+/// Run `wippy` in `dir` (relative to the repository root, or absolute); returns (exit code,
+/// stdout, stderr).
+pub fn wippy_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let out = Command::new(env!("CARGO_BIN_EXE_wippy"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GITHUB_WORKSPACE")
+        .output()
+        .expect("run wippy");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Run `wippy` in the repository root with `stdin` as its standard input.
+pub fn wippy_stdin(args: &[&str], stdin: &str) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wippy"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run wippy");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Copy the directory `from` (absolute, or relative to the repository root) into `to`,
+/// recursively.
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(from);
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(&from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}

@@ -24,7 +24,7 @@ fn write_project(dir: &Path) -> usize {
     }
     for e in 0..200 {
         let l = e % 20;
-        let mut body = format!("local lib = require(\"lib\")\nlocal time = require(\"time\")\nlocal logger = require(\"logger\")\n\nlocal function main(input)\n    local acc = {{}}\n");
+        let mut body = String::from("local lib = require(\"lib\")\nlocal time = require(\"time\")\nlocal logger = require(\"logger\")\n\nlocal function main(input)\n    local acc = {}\n");
         for i in 0..40 {
             let _ = write!(body, "    local v{i} = lib.f{}({i}, \"x\")\n    if #v{i} > {i} then\n        table.insert(acc, v{i})\n    end\n", i % 25);
         }

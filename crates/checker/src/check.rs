@@ -11,8 +11,10 @@ use project::env::Environment;
 use project::{Entry, Files, Project};
 use rayon::prelude::*;
 use syntax::{parse_chunk, PARSE_STACK};
-use typedefs::{ModuleSet, Type};
+use typedefs::manifest::map_type;
+use typedefs::{LocalTypes, Mode, ModuleSet, Type};
 
+use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::env::{dialect, ChunkKind, Env};
 use crate::registry::Code;
@@ -29,6 +31,8 @@ pub struct Stats {
     pub lines: usize,
     /// Chunks that failed to parse.
     pub parse_failures: usize,
+    /// Entries of installed dependencies checked for what they export (not reported).
+    pub dependencies: usize,
 }
 
 /// The result of checking a project.
@@ -38,7 +42,8 @@ pub struct Report {
     pub files: Files,
     /// Every diagnostic, sorted by file, position and code.
     pub diagnostics: Vec<Diagnostic>,
-    /// Lua entries checked plus twin handlers and libraries.
+    /// Lua entries reported (not of installed dependencies, not excluded, in the `--ns`
+    /// namespaces) plus twin handlers and libraries.
     pub total_entries: usize,
     /// Chunk counts.
     pub stats: Stats,
@@ -53,19 +58,25 @@ impl Stats {
 }
 
 /// What a checked library contributes to its importers.
-#[derive(Clone, Debug, Default)]
-struct LibInfo {
-    exports: Option<Type>,
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct LibInfo {
+    pub(crate) exports: Option<Type>,
     /// `_G` writes of the library and of everything it imports.
-    globals: Vec<String>,
+    pub(crate) globals: Vec<String>,
+    /// The types its exports name: its own declarations and its imports' (by entry id).
+    pub(crate) types: LocalTypes,
+    /// Its entry id (what its types are qualified with).
+    pub(crate) id: Option<Arc<str>>,
 }
 
-struct Chunk {
-    diagnostics: Vec<Diagnostic>,
-    lib: LibInfo,
-    lines: usize,
-    parse_failed: bool,
-    index: Option<ChunkIndex>,
+/// The result of checking one chunk (what [`crate::summary::SummaryCache`] keeps).
+#[derive(Clone)]
+pub(crate) struct Chunk {
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) lib: LibInfo,
+    pub(crate) lines: usize,
+    pub(crate) parse_failed: bool,
+    pub(crate) index: Option<Arc<ChunkIndex>>,
 }
 
 /// Part of a project to check (an editor's open file): the chunks of `files` and, to type
@@ -76,6 +87,12 @@ pub struct Focus {
     pub files: HashSet<usize>,
     /// Record a [`ChunkIndex`] for each Lua chunk of `files`.
     pub index: bool,
+    /// Texts that replace files of the project for this check (an editor's buffers), by file
+    /// index.
+    pub texts: HashMap<usize, Arc<str>>,
+    /// For focused files that do not parse, build the index from the parser's recovered tree
+    /// (another parse and a walk; the diagnostics stay the syntax error).
+    pub recover: bool,
 }
 
 /// A focused check: the report (diagnostics of the focused files) and their indexes by file.
@@ -84,24 +101,57 @@ pub struct FocusedReport {
     /// Diagnostics of the focused files.
     pub report: Report,
     /// Editor indexes by file.
-    pub indexes: HashMap<usize, ChunkIndex>,
+    pub indexes: HashMap<usize, Arc<ChunkIndex>>,
     /// What each checked entry's chunk returns (its exports), by source file.
     pub exports: HashMap<usize, Type>,
 }
 
-/// Check a loaded project against `modules`.
+/// Check a loaded project against `modules` with the default [`Settings`] (`wippy check`'s).
 pub fn check_project(project: &Project, modules: &ModuleSet) -> Report {
-    in_pool(|| check_in_pool(project, modules, None)).report
+    check_with(project, modules, &Settings::default())
+}
+
+/// Check a loaded project against `modules` with `settings`.
+pub fn check_with(project: &Project, modules: &ModuleSet, settings: &Settings) -> Report {
+    in_pool(|| check_in_pool(project, modules, None, settings, None)).report
 }
 
 /// Check the files of `focus` (and what they import), as [`check_project`] would report them.
 pub fn check_focus(project: &Project, modules: &ModuleSet, focus: &Focus) -> FocusedReport {
-    in_pool(|| check_in_pool(project, modules, Some(focus)))
+    check_focus_with(project, modules, focus, &Settings::default())
+}
+
+/// [`check_focus`] with `settings` (`wippy check FILE.lua`).
+pub fn check_focus_with(
+    project: &Project,
+    modules: &ModuleSet,
+    focus: &Focus,
+    settings: &Settings,
+) -> FocusedReport {
+    in_pool(|| check_in_pool(project, modules, Some(focus), settings, None))
+}
+
+/// [`check_focus`] reusing the chunk summaries of `cache` (see [`crate::summary`]).
+pub fn check_focus_cached(
+    project: &Project,
+    modules: &ModuleSet,
+    focus: &Focus,
+    cache: &crate::summary::SummaryCache,
+) -> FocusedReport {
+    in_pool(|| {
+        check_in_pool(
+            project,
+            modules,
+            Some(focus),
+            &Settings::default(),
+            Some(cache),
+        )
+    })
 }
 
 /// Check a Lua file that no entry or twin references (an editor's stray buffer) with the
 /// default entry globals, every module allowed and undefined globals tolerated, plus an
-/// `H0001` hint saying so. Records its index.
+/// `H0001` hint saying so. Records its index (from the recovered tree if it does not parse).
 pub fn check_loose(files: &Files, file: usize, modules: &ModuleSet) -> FocusedReport {
     let globals = Environment::Entry.globals(modules);
     let env = Env {
@@ -115,8 +165,11 @@ pub fn check_loose(files: &Files, file: usize, modules: &ModuleSet) -> FocusedRe
         lenient_globals: true,
         twin_libs: HashMap::new(),
         index: true,
+        strict: false,
+        types: LocalTypes::new(),
+        mode: Mode::GRADUAL,
     };
-    let mut chunk = in_pool(|| check_chunk(files, file, &env));
+    let mut chunk = in_pool(|| crate::summary::check_chunk_recovering(files, file, &env, true));
     let mut diagnostics = vec![Diagnostic::new(
         Code::H0001,
         file,
@@ -145,7 +198,7 @@ pub fn check_loose(files: &Files, file: usize, modules: &ModuleSet) -> FocusedRe
 
 /// Run `f` on the checker's thread pool (built once per process, [`PARSE_STACK`] of stack per
 /// worker), or on this thread if the pool cannot be built.
-fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+pub(crate) fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
     let pool = POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
@@ -159,17 +212,26 @@ fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     }
 }
 
-/// Entries a focus needs: those whose source is a focused file, and everything they import.
-fn needed_entries(project: &Project, focus: &Focus) -> HashSet<usize> {
+/// Whether entry `e` is reported under `settings`.
+fn reported(project: &Project, settings: &Settings, e: &Entry) -> bool {
+    project.is_reported_entry(e) && settings.reports_ns(&e.ns)
+}
+
+/// Entries a check needs: those whose source is a focused file (or, without a focus, every
+/// reported entry), and everything they import.
+fn needed_entries(project: &Project, focus: Option<&Focus>, settings: &Settings) -> HashSet<usize> {
     let mut needed: HashSet<usize> = project
         .entries
         .iter()
         .enumerate()
-        .filter(|(_, e)| {
-            focus.files.contains(&e.yaml)
-                || e.source
-                    .as_ref()
-                    .is_some_and(|(f, _)| focus.files.contains(f))
+        .filter(|(_, e)| match focus {
+            Some(focus) => {
+                focus.files.contains(&e.yaml)
+                    || e.source
+                        .as_ref()
+                        .is_some_and(|(f, _)| focus.files.contains(f))
+            }
+            None => reported(project, settings, e),
         })
         .map(|(i, _)| i)
         .collect();
@@ -188,12 +250,40 @@ fn needed_entries(project: &Project, focus: &Focus) -> HashSet<usize> {
     needed
 }
 
-fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) -> FocusedReport {
+fn check_in_pool(
+    project: &Project,
+    modules: &ModuleSet,
+    focus: Option<&Focus>,
+    settings: &Settings,
+    cache: Option<&crate::summary::SummaryCache>,
+) -> FocusedReport {
+    let overridden;
+    let files = match focus.filter(|f| !f.texts.is_empty()) {
+        Some(f) => {
+            let mut fs = project.files.clone();
+            for (&idx, text) in &f.texts {
+                fs.set_text(idx, text.clone());
+            }
+            overridden = fs;
+            &overridden
+        }
+        None => &project.files,
+    };
+    let recover = focus.is_some_and(|f| f.recover);
+    let run = |file: usize, env: &Env<'_>| {
+        let recover = recover && env.index;
+        match cache {
+            Some(c) => c.chunk(files, file, env, recover),
+            None => crate::summary::check_chunk_recovering(files, file, env, recover),
+        }
+    };
     let mut diagnostics = rules::entries::load_problems(project);
     diagnostics.extend(rules::modules::unknown_modules(project, modules));
-    let needed = focus.map(|f| needed_entries(project, f));
+    diagnostics.extend(crate::config::unknown_codes(project));
+    let needed = needed_entries(project, focus, settings);
+    let mut checked_files: HashSet<usize> = HashSet::new();
     let indexed = |file: usize| focus.is_some_and(|f| f.index && f.files.contains(&file));
-    let mut indexes: HashMap<usize, ChunkIndex> = HashMap::new();
+    let mut indexes: HashMap<usize, Arc<ChunkIndex>> = HashMap::new();
     let mut exports: HashMap<usize, Type> = HashMap::new();
     let globals: HashMap<Environment, BTreeMap<String, typedefs::Global>> = Environment::ALL
         .iter()
@@ -207,14 +297,19 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
         .iter()
         .enumerate()
         .filter(|(_, e)| e.is_lua() && e.source.is_some() && !e.duplicate)
-        .filter(|(i, _)| needed.as_ref().is_none_or(|n| n.contains(i)))
+        .filter(|(i, _)| needed.contains(i))
         .collect();
-    let total_entries = project.entries.iter().filter(|e| e.is_lua()).count()
+    let total_entries = project
+        .entries
+        .iter()
+        .filter(|e| e.is_lua() && reported(project, settings, e))
+        .count()
         + project
             .twins
             .iter()
-            .map(|t| t.handlers.len() + t.libs.len())
-            .sum::<usize>();
+            .flat_map(|t| t.handlers.values().chain(t.libs.values()))
+            .filter(|&&f| project.is_reported_file(f) && settings.reports_ns("twin"))
+            .count();
     for level in import_levels(&lua) {
         let results: Vec<(usize, Chunk)> = level
             .par_iter()
@@ -222,7 +317,8 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
                 let (file, _) = e.source.clone().unwrap_or((0, 0..0));
                 let mut env = entry_env(e, modules, &globals, &libs);
                 env.index = indexed(file);
-                let mut chunk = check_chunk(&project.files, file, &env);
+                env.strict = settings.strict_for(project, file);
+                let mut chunk = run(file, &env);
                 chunk.diagnostics.extend(rules::entries::method_check(
                     e,
                     chunk.lib.exports.as_ref(),
@@ -240,6 +336,13 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
             .collect();
         for (idx, mut chunk) in results {
             stats.add(&chunk);
+            let entry = &project.entries[idx];
+            if !project.is_reported_entry(entry) {
+                stats.dependencies += 1;
+            }
+            if let Some((file, _)) = &entry.source {
+                checked_files.insert(*file);
+            }
             diagnostics.extend(chunk.diagnostics);
             if let Some((file, _)) = &project.entries[idx].source {
                 if let Some(index) = chunk.index.take() {
@@ -275,11 +378,13 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
                     HashMap::new(),
                 );
                 env.index = indexed(file);
-                (name.clone(), file, check_chunk(&project.files, file, &env))
+                env.strict = settings.strict_for(project, file);
+                (name.clone(), file, run(file, &env))
             })
             .collect();
         for (name, file, mut chunk) in lib_results {
             stats.add(&chunk);
+            checked_files.insert(file);
             diagnostics.extend(chunk.diagnostics);
             if let Some(index) = chunk.index.take() {
                 indexes.insert(file, index);
@@ -299,26 +404,64 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
                     twin_libs.clone(),
                 );
                 env.index = indexed(file);
-                (file, check_chunk(&project.files, file, &env))
+                env.strict = settings.strict_for(project, file);
+                (file, run(file, &env))
             })
             .collect();
         for (file, mut chunk) in handler_results {
             stats.add(&chunk);
+            checked_files.insert(file);
             diagnostics.extend(chunk.diagnostics);
             if let Some(index) = chunk.index.take() {
                 indexes.insert(file, index);
             }
         }
     }
+    // Files that are not Lua chunks (entry YAML, configuration) were all read: their
+    // suppressions count.
+    let lua_files: HashSet<usize> = project
+        .entries
+        .iter()
+        .filter_map(|e| e.source.as_ref().map(|(f, _)| *f))
+        .chain(
+            project
+                .twins
+                .iter()
+                .flat_map(|t| t.handlers.values().chain(t.libs.values()).copied()),
+        )
+        .collect();
+    checked_files.extend((0..project.files.len()).filter(|f| !lua_files.contains(f)));
+    crate::suppress::apply(&project.files, &checked_files, &mut diagnostics);
+    crate::config::apply_levels(project, settings, &mut diagnostics);
+    // Under `--ns`, a diagnostic without an entry stays if its file holds a selected entry or
+    // none at all (a YAML file that does not parse).
+    let mut entry_files: HashMap<usize, bool> = HashMap::new();
+    if !settings.namespaces.is_empty() {
+        for e in &project.entries {
+            let selected = settings.reports_ns(&e.ns);
+            for f in std::iter::once(e.yaml).chain(e.source.as_ref().map(|(f, _)| *f)) {
+                *entry_files.entry(f).or_default() |= selected;
+            }
+        }
+    }
+    diagnostics.retain(|d| {
+        project.is_reported_file(d.file)
+            && match d.entry_id.as_deref() {
+                Some(id) => settings.reports_ns(id.split_once(':').map_or(id, |(ns, _)| ns)),
+                None => entry_files.get(&d.file).copied().unwrap_or(true),
+            }
+    });
     if let Some(f) = focus {
         diagnostics.retain(|d| f.files.contains(&d.file));
     }
     let mut seen = HashSet::new();
     diagnostics.retain(|d| seen.insert((d.file, d.span.clone(), d.code, d.message.clone())));
-    diagnostics.sort_by(|a, b| (a.file, a.span.start, a.code).cmp(&(b.file, b.span.start, b.code)));
+    // Errors first (the ones that fail the check are not lost among warnings), then by file
+    // and position.
+    diagnostics.sort_by_key(|d| (std::cmp::Reverse(d.severity), d.file, d.span.start, d.code));
     FocusedReport {
         report: Report {
-            files: project.files.clone(),
+            files: files.clone(),
             diagnostics,
             total_entries,
             stats,
@@ -329,7 +472,7 @@ fn check_in_pool(project: &Project, modules: &ModuleSet, focus: Option<&Focus>) 
 }
 
 /// Parse and walk one chunk.
-fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
+pub(crate) fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
     let Some(src) = files.get(file) else {
         return Chunk {
             diagnostics: Vec::new(),
@@ -357,9 +500,13 @@ fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
             let ChunkResult {
                 mut diagnostics,
                 exports,
+                types,
                 g_writes,
-                index,
+                mut index,
             } = walk_chunk(ast, &parsed.prepared, env, file);
+            if let Some(ix) = index.as_mut() {
+                ix.outline = crate::walk::outline::collect(ast, &text, &parsed.prepared.text);
+            }
             if !env.kind.is_twin() {
                 diagnostics.extend(rules::lowering::unlowerable(
                     ast,
@@ -372,10 +519,12 @@ fn check_chunk(files: &Files, file: usize, env: &Env<'_>) -> Chunk {
                 lib: LibInfo {
                     exports,
                     globals: g_writes,
+                    types,
+                    id: env.entry_id.as_deref().map(Arc::from),
                 },
                 lines,
                 parse_failed: false,
-                index,
+                index: index.map(Arc::new),
             }
         }
     };
@@ -399,6 +548,7 @@ fn entry_env<'a>(
     let kind = ChunkKind::of_entry_kind(&e.kind);
     let mut imports = HashMap::new();
     let mut import_globals = HashSet::new();
+    let mut types = LocalTypes::new();
     let mut lenient = false;
     for import in &e.imports {
         if let Some(module) = import.module() {
@@ -409,19 +559,31 @@ fn entry_env<'a>(
         match import.entry.and_then(|t| libs.get(&t)) {
             Some(lib) => {
                 // Another project's copy of a dependency may differ from the version this
-                // project really uses: its `_G` writes are a lower bound.
+                // project really uses: its `_G` writes are a lower bound, its exports loose.
                 lenient |= import.cross_scope;
                 let exports = match &lib.exports {
                     Some(Type::Record(r)) => {
                         let mut r = (**r).clone();
-                        r.open |= import.cross_scope;
+                        if import.cross_scope {
+                            r.shape = typedefs::Shape::Open;
+                        }
                         r.name = Some(format!("`{}` ({})", import.alias, import.target.value));
                         Some(Type::Record(Arc::new(r)))
                     }
                     other => other.clone(),
                 };
+                let exports = match exports {
+                    Some(t) if import.cross_scope => Some(loosen(t)),
+                    e => e,
+                };
                 imports.insert(import.alias.clone(), exports);
                 import_globals.extend(lib.globals.iter().cloned());
+                for ((chunk, name), def) in lib.types.foreign() {
+                    types.insert_foreign(chunk.clone(), name.clone(), def.clone());
+                }
+                if let Some(t) = import.entry {
+                    types.insert_alias(import.alias.clone(), libs_id(t, libs));
+                }
             }
             None => {
                 imports.insert(import.alias.clone(), None);
@@ -440,7 +602,35 @@ fn entry_env<'a>(
         lenient_globals: lenient,
         twin_libs: HashMap::new(),
         index: false,
+        strict: false,
+        types,
+        mode: Mode::GRADUAL,
     }
+}
+
+/// The entry id a library's types are qualified with.
+fn libs_id(entry: usize, libs: &HashMap<usize, LibInfo>) -> Arc<str> {
+    libs.get(&entry)
+        .and_then(|l| l.id.clone())
+        .unwrap_or_else(|| Arc::from(""))
+}
+
+/// The exports of another project's copy of a library, with every function accepting any
+/// arguments (its version may differ from the one this project uses); returns stay for the
+/// editor.
+fn loosen(t: Type) -> Type {
+    map_type(t, &mut |t| match t {
+        Type::Function(f) => {
+            let mut f = (**f).clone();
+            for p in &mut f.params {
+                p.ty = Type::Any.optional();
+            }
+            f.variadic = Some(Type::Any);
+            f.type_params.clear();
+            Some(Type::Function(Arc::new(f)))
+        }
+        _ => None,
+    })
 }
 
 fn twin_env<'a>(
@@ -461,6 +651,9 @@ fn twin_env<'a>(
         lenient_globals: false,
         twin_libs,
         index: false,
+        strict: false,
+        types: LocalTypes::new(),
+        mode: Mode::GRADUAL,
     }
 }
 

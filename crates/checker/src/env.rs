@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub use project::env::ChunkKind;
 use syntax::Dialect;
-use typedefs::{Global, ModuleSet, Type};
+use typedefs::{Global, LocalTypes, Mode, ModuleSet, Type};
 
 /// The parser dialect of a chunk kind: Luau for twin handlers and libraries, Wippy Lua else.
 pub fn dialect(kind: ChunkKind) -> Dialect {
@@ -39,4 +39,12 @@ pub struct Env<'a> {
     pub twin_libs: HashMap<String, Type>,
     /// Record the editor index ([`crate::walk::index::ChunkIndex`]) while walking.
     pub index: bool,
+    /// Strict mode (`--strict`, `lint.strict`; see [`crate::config::Settings::strict`]),
+    /// for the type rules.
+    pub strict: bool,
+    /// Types declared by the libraries the chunk imports (by their entry id) and the aliases
+    /// that name them (`geo.Point`).
+    pub types: LocalTypes,
+    /// What the type relation refuses besides plain mismatches (gradual by default).
+    pub mode: Mode,
 }

@@ -137,6 +137,9 @@ fn walking_garbage_and_odd_code_never_panics() {
             lenient_globals: false,
             twin_libs: HashMap::new(),
             index: false,
+            strict: false,
+            types: typedefs::LocalTypes::new(),
+            mode: typedefs::Mode::GRADUAL,
         };
         let samples = [
             "local a, b, c = ...\nreturn a.b.c:d(e)[f]('x'){1}",

@@ -70,6 +70,17 @@ struct Armed {
     tripped: Cell<Option<Tripped>>,
     /// Messages by [`Tripped`], as C strings for `luaL_error`.
     messages: RefCell<[CString; 3]>,
+    /// The scheduler task that may be preempted (null: none) and the ticks left of its slice.
+    slice_thread: Cell<*mut ffi::lua_State>,
+    slice_left: Cell<u64>,
+    /// Whether the interrupt yielded the task to end its slice.
+    preempted: Cell<bool>,
+    /// Ticks between full checks (1: every tick, as the twin's handlers need).
+    stride: Cell<u64>,
+    /// Ticks the countdown started from at the last full check.
+    counted: Cell<u64>,
+    /// Full checks so far (the clock is read every 16th when the stride is 1).
+    checks: Cell<u64>,
 }
 
 thread_local! {
@@ -81,6 +92,12 @@ thread_local! {
         last_collect: Cell::new(None),
         tripped: Cell::new(None),
         messages: RefCell::new([CString::default(), CString::default(), CString::default()]),
+        slice_thread: Cell::new(std::ptr::null_mut()),
+        slice_left: Cell::new(u64::MAX),
+        preempted: Cell::new(false),
+        stride: Cell::new(1),
+        counted: Cell::new(1),
+        checks: Cell::new(0),
     };
 }
 
@@ -99,22 +116,48 @@ unsafe fn heap(state: *mut ffi::lua_State) -> usize {
     kb * 1024 + rest
 }
 
-/// Luau's interrupt: count the tick, check heap and clock, raise (again) once tripped.
+thread_local! {
+    /// Ticks until the interrupt next checks the budget: the fast path of every tick only counts
+    /// this down (a raw counter costs well under a nanosecond, runtime-facts §1.3).
+    static COUNTDOWN: Cell<u64> = const { Cell::new(1) };
+}
+
+/// Luau's interrupt: count the tick; every `stride` ticks, check budget, heap, clock and the
+/// slice; raise (again) once tripped.
 unsafe extern "C-unwind" fn interrupt(state: *mut ffi::lua_State, gc: c_int) {
     if gc >= 0 {
         return; // GC safepoints: raising there is not allowed
     }
-    let message = ARMED.with(|a| {
+    let due = COUNTDOWN.with(|c| {
+        let n = c.get();
+        if n > 1 {
+            c.set(n - 1);
+            false
+        } else {
+            true
+        }
+    });
+    if due {
+        check(state);
+    }
+}
+
+/// The full check behind [`interrupt`].
+unsafe fn check(state: *mut ffi::lua_State) {
+    let (message, preempt) = ARMED.with(|a| {
+        let elapsed = a.counted.get();
         if a.tripped.get().is_none() {
+            a.checks.set(a.checks.get().wrapping_add(1));
             let left = a.ticks_left.get();
-            if left == 0 {
+            if left < elapsed.max(1) {
                 a.tripped.set(Some(Tripped::Instructions));
             } else {
-                a.ticks_left.set(left - 1);
+                a.ticks_left.set(left - elapsed);
                 // Over the cap counting garbage: collect, and trip only if live data is. If the
                 // heap has grown less than a quarter of the limit since the last collection,
-                // live data is near the cap: trip rather than collect on every tick.
+                // live data is near the cap: trip rather than collect on every check.
                 let now = heap(state);
+                let clock_due = a.stride.get() > 1 || a.checks.get() % 16 == 0;
                 if now > a.heap_cap.get() && {
                     let quarter = a.limit.get() / 4;
                     if a.last_collect
@@ -130,19 +173,50 @@ unsafe extern "C-unwind" fn interrupt(state: *mut ffi::lua_State, gc: c_int) {
                     }
                 } {
                     a.tripped.set(Some(Tripped::Memory));
-                } else if left % 16 == 0 && a.deadline.get().is_some_and(|d| Instant::now() >= d) {
+                } else if clock_due && a.deadline.get().is_some_and(|d| Instant::now() >= d) {
                     a.tripped.set(Some(Tripped::Time));
                 }
             }
         }
-        a.tripped
-            .get()
-            .map(|t| a.messages.borrow()[index(t)].as_ptr())
+        let tripped = a.tripped.get();
+        // Once tripped, every tick raises again.
+        let next = if tripped.is_some() { 1 } else { a.stride.get() };
+        a.counted.set(next);
+        COUNTDOWN.with(|c| c.set(next));
+        // End the slice of a scheduler task that ran its quantum without blocking, where Luau
+        // allows a yield (not inside a metamethod or a C call); the VM resumes it where it was.
+        let mut preempt = false;
+        if tripped.is_none() && a.slice_thread.get() == state {
+            let left = a.slice_left.get().saturating_sub(elapsed);
+            a.slice_left.set(left);
+            if left == 0 && ffi::lua_isyieldable(state) != 0 {
+                a.preempted.set(true);
+                preempt = true;
+            }
+        }
+        (
+            tripped.map(|t| a.messages.borrow()[index(t)].as_ptr()),
+            preempt,
+        )
     });
     if let Some(m) = message {
         // The CString lives in the thread-local; nothing of this frame needs dropping.
         ffi::luaL_error(state, c"%s".as_ptr(), m);
     }
+    if preempt {
+        ffi::lua_yield(state, 0);
+    }
+}
+
+/// What a scheduler task left of its budget when it stopped running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Paused {
+    /// Interrupt ticks left (`u64::MAX`-based when unlimited).
+    pub ticks_left: u64,
+    /// The limit that tripped, if one did.
+    pub tripped: Option<Tripped>,
+    /// Whether the task was preempted at the end of its slice.
+    pub preempted: bool,
 }
 
 /// The limits of one worker state.
@@ -203,7 +277,71 @@ impl Budget {
             a.heap_cap.set(cap);
             a.limit.set(self.limits.memory_bytes);
             a.last_collect.set(None);
+            a.counted.set(a.stride.get());
+            COUNTDOWN.with(|c| c.set(a.stride.get()));
         });
+    }
+
+    /// Check the budget only every `stride` ticks (the fast path of the other ticks only counts
+    /// down): the instruction budget, the slice and the clock keep their meaning at that
+    /// granularity, and the heap may pass its cap by what `stride` ticks allocate (the
+    /// allocators that can take much in one call check first, see [`guard_allocators`]).
+    pub fn set_stride(&self, stride: u64) {
+        ARMED.with(|a| a.stride.set(stride.max(1)));
+    }
+
+    /// Arm for one resume of a scheduler task (a process's Luau thread): the ticks its process
+    /// has left, the deadline it inherited, an absolute heap cap for the worker's state
+    /// (`usize::MAX`: none), and preemption of `thread` after `quantum` ticks (the yield
+    /// happens only while `thread` itself runs, not a coroutine inside it).
+    pub fn resume(
+        &self,
+        ticks_left: u64,
+        deadline: Option<Instant>,
+        heap_cap: usize,
+        thread: *mut ffi::lua_State,
+        quantum: u64,
+    ) {
+        ARMED.with(|a| {
+            a.tripped.set(None);
+            a.ticks_left.set(ticks_left);
+            a.deadline.set(deadline);
+            a.heap_cap.set(heap_cap);
+            a.limit.set(self.limits.memory_bytes);
+            a.last_collect.set(None);
+            a.slice_thread.set(thread);
+            a.slice_left.set(quantum.max(1));
+            a.preempted.set(false);
+            a.counted.set(a.stride.get());
+            COUNTDOWN.with(|c| c.set(a.stride.get()));
+        });
+    }
+
+    /// Disarm after a resume: what the task left and whether a limit tripped or the slice
+    /// ended. A memory error raised by the allocator counts as the memory limit.
+    pub fn pause(&self, error: Option<&mlua::Error>) -> Paused {
+        let (ticks_left, tripped, preempted) = ARMED.with(|a| {
+            a.heap_cap.set(usize::MAX);
+            a.deadline.set(None);
+            a.slice_thread.set(std::ptr::null_mut());
+            // Ticks counted down since the last full check.
+            let stride = a.stride.get();
+            let since = a
+                .counted
+                .get()
+                .saturating_sub(COUNTDOWN.with(|c| c.replace(stride)));
+            a.counted.set(stride);
+            let left = a.ticks_left.replace(u64::MAX).saturating_sub(since);
+            (left, a.tripped.take(), a.preempted.replace(false))
+        });
+        Paused {
+            ticks_left,
+            tripped: tripped.or_else(|| match error {
+                Some(e) if is_memory_error(e) => Some(Tripped::Memory),
+                _ => None,
+            }),
+            preempted,
+        }
     }
 
     /// Before a library call allocates `bytes`: an error (and the memory limit tripped, sticky)
@@ -271,6 +409,8 @@ impl Budget {
     /// raised by the allocator counts as the memory limit.
     pub fn finish(&self, error: Option<&mlua::Error>) -> Option<Tripped> {
         let tripped = ARMED.with(|a| {
+            a.counted.set(1);
+            COUNTDOWN.with(|c| c.set(1));
             a.heap_cap.set(usize::MAX);
             a.deadline.set(None);
             a.ticks_left.set(u64::MAX);

@@ -93,7 +93,18 @@ pub fn build_base(
 /// A value standing for a global the runtime lacks: a function that raises, or a table whose
 /// every read raises.
 fn unavailable_value(lua: &Lua, name: &str, is_table: bool) -> mlua::Result<Value> {
-    let message = format!("`{name}` is not available in this runtime");
+    raising_value(
+        lua,
+        &format!("`{name}` is not available in this runtime"),
+        is_table,
+    )
+}
+
+/// A value that raises `message` when used: a function when called, or (`is_table`) a
+/// read-only table when indexed or called (the runtime's stand-in for a declared module it
+/// does not bundle).
+pub fn raising_value(lua: &Lua, message: &str, is_table: bool) -> mlua::Result<Value> {
+    let message = message.to_owned();
     let raise = {
         let message = message.clone();
         lua.create_function(move |_, _: mlua::MultiValue| -> mlua::Result<()> {

@@ -1,16 +1,23 @@
-//! Editor latencies (issue targets: completion p95 ≤ 5 ms and didChange → publishDiagnostics
-//! ≤ 50 ms on a 5,000-line entry; load time and memory of a ~80k-line workspace).
-//!
-//! Measured on the server's own layers, in process: completion is `complete::lua` on the open
-//! buffer (what the completion request runs), diagnostics is an incremental edit plus the
-//! analysis `publish` runs, to which the server adds its debounce (`server::DEBOUNCE`).
-//! Run: `cargo bench -p lsp --bench editor`.
+//! The server's layers measured in process (the over-pipes figures are `benches/lsp_session.rs`
+//! at the workspace root): on a generated 5,000-line entry, the analysis a didChange starts
+//! (focused check with the summary cache), and the request work completion, hover and
+//! definition do on the last analysis — right after an edit, from the analysis of the text
+//! before it. Run: `cargo bench -p lsp --bench editor`.
 
+#[path = "../../../benches/common/proc.rs"]
+mod proc;
+
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use lsp::text::{Encoding, Pos};
-use lsp::workspace::Workspace;
+use checker::summary::SummaryCache;
+use lsp::analysis::{analyse, Analysis, Target};
+use lsp::complete::{self, Completion};
+use lsp::text::{Shift, Text};
+use lsp::workspace::{role_in, Role};
+use typedefs::ModuleSet;
 
 /// One generated function of about 25 lines using modules, a DB handle and locals.
 fn function(i: usize) -> String {
@@ -47,51 +54,80 @@ fn percentile(mut v: Vec<Duration>, p: f64) -> Duration {
     v[((v.len() as f64 - 1.0) * p) as usize]
 }
 
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 fn scratch(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("wippy-lsp-bench-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     d
 }
 
+fn target(project: &Arc<project::Project>, path: &Path, text: &str) -> Target {
+    Target {
+        path: path.to_path_buf(),
+        text: Text::new(text),
+        generation: 1,
+        version: 1,
+        project: Some(project.clone()),
+        role: role_in(project, true, path),
+        texts: HashMap::new(),
+    }
+}
+
+fn report(what: &str, times: Vec<Duration>) {
+    println!(
+        "{what}: p50 {:?}, p95 {:?}",
+        percentile(times.clone(), 0.5),
+        percentile(times, 0.95)
+    );
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    // A 5,000-line entry, open in the editor.
+    let modules = ModuleSet::bundled();
+    let cache = SummaryCache::new();
     let dir = scratch("one");
     project(&dir, 1, 5_000);
     let dir = dir.canonicalize().expect("dir");
     let path = dir.join("f0.lua");
-    let mut ws = Workspace::new();
-    ws.root = Some(dir.clone());
-    ws.reload();
+    let p = Arc::new(project::load_project(&dir).expect("load"));
     let text = std::fs::read_to_string(&path).expect("read");
     println!("entry: {} lines", text.lines().count());
-    ws.open(path.clone(), text.clone(), 1);
-    // What didOpen's publishDiagnostics leaves behind: the analysis completion starts from.
-    let t = Instant::now();
-    ws.analyse(&path, &text);
-    println!(
-        "first analysis: {:?}; parse alone: {:?}",
-        t.elapsed(),
-        (0..5).map(|_| parse_only(&text)).min().unwrap_or_default()
-    );
+    assert!(matches!(role_in(&p, true, &path), Role::Entry(_)));
 
+    let t = Instant::now();
+    let first = analyse(&target(&p, &path, &text), modules, &cache, true);
+    println!("first analysis: {:?}", t.elapsed());
+
+    // Edits after a pause: each is one focused check (the chunk re-walked, the rest cached).
     let anchor = text.find("    local label = table.concat").expect("anchor");
+    let mut times = Vec::new();
+    let mut last: Analysis = first;
+    for i in 0..40 {
+        let edited = if i % 2 == 0 {
+            format!(
+                "{}    local unused_{i} = 1\n{}",
+                &text[..anchor],
+                &text[anchor..]
+            )
+        } else {
+            text.clone()
+        };
+        let t = Instant::now();
+        last = analyse(&target(&p, &path, &edited), modules, &cache, true);
+        times.push(t.elapsed());
+    }
+    report("didChange → diagnostics (analysis)", times);
+    assert!(last.index.is_some());
+
+    // Completion typed right after an edit: the analysis is of the text before it.
+    let base = analyse(&target(&p, &path, &text), modules, &cache, true);
     for (what, insert) in [
         ("`json.`", "    local x = json."),
-        ("`db:`", "    local y = db:"),
+        (
+            "`db:`",
+            "    local db = sql.get(\"app:db\")\n    local y = db:",
+        ),
         ("identifier", "    local z = tot"),
     ] {
         let edited = format!("{}{insert}\n{}", &text[..anchor], &text[anchor..]);
@@ -99,78 +135,56 @@ fn main() {
         let mut times = Vec::new();
         for _ in 0..60 {
             let t = Instant::now();
-            let items = lsp::complete::lua(&mut ws, &path, &edited, offset);
+            let shift = Shift::between(base.text.as_str(), &edited);
+            let got = complete::lua(modules, &[(&base, shift)], &edited, offset, None, true);
             times.push(t.elapsed());
-            assert!(!items.is_empty(), "{what}");
+            match got {
+                Completion::Items(items) => assert!(!items.is_empty(), "{what}"),
+                _ => panic!("{what}: no items from the last analysis"),
+            }
         }
-        println!(
-            "completion after {what}: p50 {:?}, p95 {:?}",
-            percentile(times.clone(), 0.5),
-            percentile(times, 0.95)
+        report(
+            &format!("completion after {what}, right after the edit"),
+            times,
         );
     }
-
-    let mut times = Vec::new();
-    for i in 0..60 {
+    let mut hover = Vec::new();
+    let mut definition = Vec::new();
+    let at = text.rfind("json.encode").expect("encode") + 6;
+    let local = text.rfind("digest").expect("local");
+    for _ in 0..60 {
         let t = Instant::now();
-        let doc = ws.docs.get_mut(&path).expect("doc");
-        let at = doc.text.pos(anchor, Encoding::Utf16);
-        let insert = if i % 2 == 0 {
-            "    local unused_here = 1\n"
-        } else {
-            ""
-        };
-        let end = if i % 2 == 0 {
-            at
-        } else {
-            Pos {
-                line: at.line + 1,
-                character: 0,
-            }
-        };
-        doc.text.edit(Some((at, end)), insert, Encoding::Utf16);
-        let current = doc.text.as_str().to_owned();
-        ws.changed(&path);
-        let a = ws.analyse(&path, &current);
-        times.push(t.elapsed());
-        assert!(a.index.is_some());
+        assert!(lsp::hover::hover(modules, &base, at).is_some());
+        hover.push(t.elapsed());
+        let t = Instant::now();
+        let read = |p: &Path| std::fs::read_to_string(p).ok().map(Arc::from);
+        assert!(lsp::navigate::definition(&base, &path, local, &read).is_some());
+        definition.push(t.elapsed());
     }
-    println!(
-        "didChange → diagnostics: analysis p50 {:?}, p95 {:?} (an edit after a pause is analysed at once; in a burst, {:?} after it pauses)",
-        percentile(times.clone(), 0.5),
-        percentile(times, 0.95),
-        lsp::server::DEBOUNCE
-    );
+    report("hover", hover);
+    report("definition", definition);
     let _ = std::fs::remove_dir_all(&dir);
 
-    // A workspace the size of a large real project: 160 entries of 500 lines (80k lines).
-    let big = scratch("big");
-    project(&big, 160, 500);
-    let before = rss_kib();
+    // Memory: 20 large entries open, each analysed with its index kept.
+    let big = scratch("twenty");
+    project(&big, 20, 2_800);
+    let big = big.canonicalize().expect("dir");
+    let before = proc::rss_kib(None);
+    let p = Arc::new(project::load_project(&big).expect("load"));
+    let cache = SummaryCache::new();
     let t = Instant::now();
-    let mut ws = Workspace::new();
-    ws.root = Some(big.canonicalize().expect("dir"));
-    ws.reload();
-    let loaded = t.elapsed();
-    let report = checker::check_project(&ws.project, ws.modules);
-    let checked = t.elapsed();
+    let kept: Vec<Analysis> = (0..20)
+        .map(|f| {
+            let path = big.join(format!("f{f}.lua"));
+            let text = std::fs::read_to_string(&path).expect("read");
+            analyse(&target(&p, &path, &text), modules, &cache, true)
+        })
+        .collect();
     println!(
-        "workspace of {} lines in {} files: load {:?}, load + full check {:?} ({} diagnostics), RSS +{} MiB",
-        report.stats.lines,
-        ws.project.files.len(),
-        loaded,
-        checked,
-        report.diagnostics.len(),
-        rss_kib().saturating_sub(before) / 1024
+        "20 open entries of 2,800 lines: analysed in {:?}, RSS +{} MiB",
+        t.elapsed(),
+        proc::rss_kib(None).saturating_sub(before) / 1024
     );
+    assert_eq!(kept.len(), 20);
     let _ = std::fs::remove_dir_all(&big);
-}
-
-/// Parse alone, for comparison with the analysis figures.
-#[allow(dead_code)]
-fn parse_only(text: &str) -> Duration {
-    let t = Instant::now();
-    let p = syntax::parse::parse_chunk(text, syntax::dialect::Dialect::Wippy);
-    assert!(p.ast.is_ok());
-    t.elapsed()
 }

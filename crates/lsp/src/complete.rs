@@ -1,74 +1,47 @@
-//! Completion: module members after `json.` and nested tables (`crypto.random.`), methods
+//! Lua completion: module members after `json.` and nested tables (`crypto.random.`), methods
 //! after `db:` for values of a known interface type, `require("` → the entry's modules and
 //! import aliases (`wraith.import("` → the twin's libraries), globals by chunk kind, locals and
-//! upvalues in scope, keywords; in `_index.yaml`: `kind:` values, `modules:` names, `imports:`
-//! targets and `method:` names the source exports.
+//! upvalues in scope, keywords. (`_index.yaml` completion is in [`crate::yaml`].)
 //!
-//! The walk needs code that parses, and code being typed rarely does, so completion analyses a
-//! patched copy: the word at the cursor becomes `__c__` (or the call `__c__()`), and the index
-//! of that copy says what is in scope there and what the receiver before `.`/`:` is.
-
-use std::path::Path;
+//! Completion never waits for a check: it reads the document's last analysis, with the cursor
+//! mapped into that analysis's text. A receiver written as a name chain is typed from the
+//! scope there; any other receiver (`f().`, `t[1]:`) needs the walk, so the buffer is checked
+//! once with the word at the cursor replaced by [`HOLE`] ([`Completion::Patch`]).
 
 use tower_lsp::lsp_types::{
     CompletionItem, CompletionItemKind, Documentation, InsertTextFormat, MarkupContent, MarkupKind,
 };
-use typedefs::Type;
+use typedefs::{ListedMember, MemberRole, ModuleSet, Type};
 
-use crate::members::{members, Kind, Member};
-use crate::workspace::{Analysis, Role, Workspace};
+use crate::analysis::Analysis;
+use crate::resolve::{chain_type, receiver_chain, visible, word_start, KEYWORDS};
+use crate::text::Shift;
+use crate::workspace::{globals_of, Role};
 
-/// Placeholder identifier put at the cursor.
+/// Placeholder identifier put at the cursor of a patched copy.
 pub const HOLE: &str = "__c__";
 
-const KEYWORDS: &[&str] = &[
-    "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "if", "in", "local",
-    "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
-];
-
-/// Entry kinds offered after `kind:` (the Lua kinds first; wippy-facts §3).
-const KINDS: &[&str] = &[
-    "function.lua",
-    "library.lua",
-    "process.lua",
-    "workflow.lua",
-    "http.service",
-    "http.router",
-    "http.endpoint",
-    "http.static",
-    "registry.entry",
-    "env.variable",
-    "template.jet",
-    "security.policy",
-    "fs.directory",
-    "db.sql.sqlite",
-    "db.sql.postgres",
-    "process.host",
-    "process.service",
-    "contract.definition",
-    "contract.binding",
-    "queue.consumer",
-    "ns.definition",
-    "ns.dependency",
-    "ns.requirement",
-    "store.memory",
-];
-
-fn is_ident(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_'
+/// What completion at a position needs.
+pub enum Completion {
+    /// The items.
+    Items(Vec<CompletionItem>),
+    /// Nothing is offered here (a trigger character that starts nothing: `..`, `::`, a quote
+    /// outside `require(`).
+    Nothing,
+    /// Members of a receiver only a check can type: check `text` (the buffer with the word at
+    /// the cursor replaced by [`HOLE`]) and list the members of the access at `hole`.
+    Patch {
+        /// The patched buffer.
+        text: String,
+        /// Byte offset of the placeholder.
+        hole: usize,
+        /// After `:`.
+        colon: bool,
+    },
 }
 
-/// Start of the identifier that ends at `offset`.
-pub fn word_start(text: &str, offset: usize) -> usize {
-    text[..offset]
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| is_ident(*c))
-        .last()
-        .map_or(offset, |(i, _)| i)
-}
-
-fn markdown(doc: Option<&str>) -> Option<Documentation> {
+/// Markdown documentation, if any.
+pub fn markdown(doc: Option<&str>) -> Option<Documentation> {
     doc.map(|d| {
         Documentation::MarkupContent(MarkupContent {
             kind: MarkupKind::Markdown,
@@ -77,7 +50,8 @@ fn markdown(doc: Option<&str>) -> Option<Documentation> {
     })
 }
 
-fn plain(label: &str, kind: CompletionItemKind, detail: Option<String>) -> CompletionItem {
+/// A completion item with a label, kind and detail.
+pub fn plain(label: &str, kind: CompletionItemKind, detail: Option<String>) -> CompletionItem {
     CompletionItem {
         label: label.to_owned(),
         kind: Some(kind),
@@ -86,17 +60,18 @@ fn plain(label: &str, kind: CompletionItemKind, detail: Option<String>) -> Compl
     }
 }
 
-/// A completion item for a member; functions insert a call snippet with their parameters.
-pub fn member_item(m: &Member, colon: bool) -> CompletionItem {
-    let kind = match m.kind {
-        Kind::Function if colon => CompletionItemKind::METHOD,
-        Kind::Function => CompletionItemKind::FUNCTION,
-        Kind::Table => CompletionItemKind::MODULE,
-        Kind::Value => CompletionItemKind::CONSTANT,
+/// A completion item for a member; with `snippets`, functions insert a call snippet with their
+/// required parameters.
+pub fn member_item(m: &ListedMember, colon: bool, snippets: bool) -> CompletionItem {
+    let kind = match m.role {
+        MemberRole::Function if colon => CompletionItemKind::METHOD,
+        MemberRole::Function => CompletionItemKind::FUNCTION,
+        MemberRole::Table => CompletionItemKind::MODULE,
+        MemberRole::Value => CompletionItemKind::CONSTANT,
     };
     let mut item = plain(&m.name, kind, Some(m.detail.clone()));
     item.documentation = markdown(m.doc.as_deref());
-    if let Some(f) = &m.function {
+    if let (Some(f), true) = (&m.function, snippets) {
         let params = f.call_params(colon);
         let args: Vec<String> = params
             .iter()
@@ -110,70 +85,79 @@ pub fn member_item(m: &Member, colon: bool) -> CompletionItem {
     item
 }
 
-/// Analyse `text` with the word at `offset` replaced by each patch in turn; the first that
-/// parses.
-fn patched(
-    ws: &mut Workspace,
-    path: &Path,
-    text: &str,
-    start: usize,
-    offset: usize,
-    patches: &[&str],
-) -> Option<(Analysis, usize)> {
-    for p in patches {
-        let candidate = format!("{}{p}{}", &text[..start], &text[offset..]);
-        let a = ws.analyse(path, &candidate);
-        if a.index.is_some() {
-            return Some((a, start));
-        }
-    }
-    None
+/// Members of `ty` as completion items.
+pub fn members(
+    modules: &ModuleSet,
+    a: &Analysis,
+    ty: &Type,
+    colon: bool,
+    snippets: bool,
+) -> Vec<CompletionItem> {
+    let local = a.index.as_deref().map(|i| &i.local_types);
+    modules
+        .members(ty, colon, local)
+        .iter()
+        .map(|m| member_item(m, colon, snippets))
+        .collect()
 }
 
-/// Completion items at byte `offset` of a Lua document.
-pub fn lua(ws: &mut Workspace, path: &Path, text: &str, offset: usize) -> Vec<CompletionItem> {
+/// Completion at byte `offset` of `text` (the current buffer), from `analyses` (the last
+/// analysis and the last one that parsed, each with the mapping of its text to `text`).
+/// `trigger` is the trigger character the client reported, if any.
+pub fn lua(
+    modules: &ModuleSet,
+    analyses: &[(&Analysis, Shift)],
+    text: &str,
+    offset: usize,
+    trigger: Option<&str>,
+    snippets: bool,
+) -> Completion {
     let start = word_start(text, offset);
     let before = &text[..start];
-    if let Some(items) = string_argument(ws, path, before) {
-        return items;
+    let Some(&(first, _)) = analyses.first() else {
+        return Completion::Nothing;
+    };
+    if let Some(items) = string_argument(modules, first, before) {
+        return Completion::Items(items);
+    }
+    if matches!(trigger, Some("\"" | "'")) {
+        return Completion::Nothing;
     }
     let trimmed = before.trim_end_matches([' ', '\t']);
     let colon = trimmed.ends_with(':') && !trimmed.ends_with("::");
     let dot = trimmed.ends_with('.') && !trimmed.ends_with("..");
     if colon || dot {
-        if let Some(items) = fast_members(ws, path, text, start, colon) {
-            return items;
-        }
-        let hole = start;
-        let Some((a, _)) = patched(ws, path, text, hole, offset, &[HOLE, &format!("{HOLE}()")])
-        else {
-            return Vec::new();
-        };
-        let Some(access) = a.index.as_ref().and_then(|i| i.member_at(hole as u32 + 1)) else {
-            return Vec::new();
-        };
-        return members(&access.receiver, ws.modules, colon)
-            .iter()
-            .map(|m| member_item(m, colon))
-            .collect();
-    }
-    // Scope from the last analysis that parsed, else from a patched copy of the buffer.
-    let (analysis, at) = match ws.cached(path, text, start) {
-        Some((a, at)) => (Some(a.clone()), at),
-        None => {
-            let patches = [&text[start..offset], HOLE, &format!("{HOLE}()"), ""];
-            (
-                patched(ws, path, text, start, offset, &patches).map(|(a, _)| a),
-                start,
-            )
-        }
-    };
-    let mut items = Vec::new();
-    if let Some(index) = analysis.as_ref().and_then(|a| a.index.as_ref()) {
-        for l in index.visible(at as u32) {
-            if l.name == HOLE {
-                continue;
+        let chain = receiver_chain(text, start);
+        for (a, shift) in analyses {
+            let Some(names) = &chain else { break };
+            let at = shift.to_old(start);
+            match chain_type(a, modules, at, names) {
+                Some(Type::Any | Type::Unknown) | None => continue,
+                Some(ty) => return Completion::Items(members(modules, a, &ty, colon, snippets)),
             }
+        }
+        if chain
+            .as_ref()
+            .is_some_and(|n| n[0].starts_with(char::is_numeric))
+        {
+            return Completion::Nothing;
+        }
+        return Completion::Patch {
+            text: format!("{}{HOLE}{}", &text[..start], &text[offset..]),
+            hole: start,
+            colon,
+        };
+    }
+    if trigger.is_some() {
+        // `..` or `::`: not a member access.
+        return Completion::Nothing;
+    }
+    let mut items = Vec::new();
+    for (a, shift) in analyses {
+        let Some(index) = a.index.as_deref() else {
+            continue;
+        };
+        for l in visible(index, shift.to_old(start)) {
             let kind = match (l.kind, &l.ty) {
                 (checker::walk::index::SymbolKind::Function, _) | (_, Type::Function(_)) => {
                     CompletionItemKind::FUNCTION
@@ -185,8 +169,13 @@ pub fn lua(ws: &mut Workspace, path: &Path, text: &str, offset: usize) -> Vec<Co
             item.sort_text = Some(format!("0{}", l.name));
             items.push(item);
         }
+        // A text that parsed is the whole scope; a recovered one may miss names that the last
+        // analysis that parsed still has.
+        if a.parsed {
+            break;
+        }
     }
-    for (name, detail, doc, kind) in globals(ws, path) {
+    for (name, detail, doc, kind) in globals(modules, first) {
         let mut item = plain(&name, kind, Some(detail));
         item.documentation = markdown(doc.as_deref());
         item.sort_text = Some(format!("1{name}"));
@@ -199,94 +188,47 @@ pub fn lua(ws: &mut Workspace, path: &Path, text: &str, offset: usize) -> Vec<Co
     }
     let mut seen = std::collections::HashSet::new();
     items.retain(|i| seen.insert(i.label.clone()));
-    items
+    Completion::Items(items)
 }
 
-/// The receiver before `.`/`:` ending at `dot_end` (exclusive of the partial word), when it is
-/// a plain name chain (`json`, `crypto.random`, `db`).
-fn receiver_chain(text: &str, dot_end: usize) -> Option<Vec<String>> {
-    let mut names = Vec::new();
-    let mut end = text[..dot_end]
-        .trim_end_matches([' ', '\t'])
-        .len()
-        .checked_sub(1)?;
-    loop {
-        let start = word_start(text, end);
-        if start == end {
-            return None;
-        }
-        names.push(text[start..end].to_owned());
-        let before = text[..start].trim_end_matches([' ', '\t']);
-        if before.ends_with('.') && !before.ends_with("..") {
-            end = before.len() - 1;
-            continue;
-        }
-        if names[names.len() - 1].starts_with(|c: char| c.is_ascii_digit()) {
-            return None;
-        }
-        break;
-    }
-    names.reverse();
-    Some(names)
-}
-
-/// Member completion without re-analysing the buffer: the receiver chain resolved through the
-/// last analysis that parsed (a visible local's type, else a global), then the manifests.
-fn fast_members(
-    ws: &Workspace,
-    path: &Path,
-    text: &str,
-    start: usize,
+/// Members of the access at `hole` in an analysis of a [`Completion::Patch`] text.
+pub fn patched_members(
+    modules: &ModuleSet,
+    a: &Analysis,
+    hole: usize,
     colon: bool,
-) -> Option<Vec<CompletionItem>> {
-    let names = receiver_chain(text, start)?;
-    let (a, at) = ws.cached(path, text, start)?;
-    let index = a.index.as_ref()?;
-    let first = &names[0];
-    let mut ty = match index
-        .visible(at as u32)
-        .into_iter()
-        .find(|l| &l.name == first)
-    {
-        Some(l) => l.ty.clone(),
-        None => crate::hover::global(ws, path, first)?.0,
+    snippets: bool,
+) -> Vec<CompletionItem> {
+    let Some(access) = a
+        .index
+        .as_deref()
+        .and_then(|i| i.member_at(hole as u32 + 1))
+    else {
+        return Vec::new();
     };
-    for n in &names[1..] {
-        ty = crate::members::member(&ty, n, ws.modules, false)?.ty;
-    }
-    if matches!(ty, Type::Any | Type::Unknown) {
-        return None;
-    }
-    Some(
-        members(&ty, ws.modules, colon)
-            .iter()
-            .map(|m| member_item(m, colon))
-            .collect(),
-    )
+    members(modules, a, &access.receiver, colon, snippets)
 }
 
 /// Globals of the document's chunk kind: the environment's ambient globals, and for entries
 /// their `modules:` and `imports:` aliases (globals in Wippy too).
 fn globals(
-    ws: &Workspace,
-    path: &Path,
+    modules: &ModuleSet,
+    a: &Analysis,
 ) -> Vec<(String, String, Option<String>, CompletionItemKind)> {
-    let env = ws.environment(path);
-    let mut out: Vec<_> = env
-        .globals(ws.modules)
-        .into_iter()
+    let mut out: Vec<_> = globals_of(a.environment())
+        .iter()
         .map(|(name, g)| {
             let kind = match g.ty {
                 Type::Function(_) => CompletionItemKind::FUNCTION,
                 Type::Namespace(_) => CompletionItemKind::MODULE,
                 _ => CompletionItemKind::VARIABLE,
             };
-            (name, g.ty.to_string(), g.description, kind)
+            (name.clone(), g.ty.to_string(), g.description.clone(), kind)
         })
         .collect();
-    if let Some(e) = ws.entry_of(path) {
+    if let Some(e) = a.entry() {
         for m in &e.modules {
-            let doc = ws.modules.get(&m.value).and_then(|m| m.description.clone());
+            let doc = modules.get(&m.value).and_then(|m| m.description.clone());
             out.push((
                 m.value.clone(),
                 format!("module {}", m.value),
@@ -307,7 +249,7 @@ fn globals(
 }
 
 /// `require("…` and `wraith.import("…`: the names that may go there.
-fn string_argument(ws: &Workspace, path: &Path, before: &str) -> Option<Vec<CompletionItem>> {
+fn string_argument(modules: &ModuleSet, a: &Analysis, before: &str) -> Option<Vec<CompletionItem>> {
     let b = before.strip_suffix(['"', '\''])?.trim_end();
     let b = b.strip_suffix('(').map_or(b, str::trim_end);
     let module_item = |name: &str, detail: String, doc: Option<String>| {
@@ -316,9 +258,9 @@ fn string_argument(ws: &Workspace, path: &Path, before: &str) -> Option<Vec<Comp
         item
     };
     if b.ends_with("wraith.import") {
-        let libs = match ws.role(path) {
-            Role::Handler(t) | Role::TwinLib(t) => {
-                ws.project.twins[t].libs.keys().cloned().collect()
+        let libs: Vec<String> = match (&a.role, a.project.as_deref()) {
+            (Role::Handler(t) | Role::TwinLib(t), Some(p)) => {
+                p.twins[*t].libs.keys().cloned().collect()
             }
             _ => Vec::new(),
         };
@@ -328,10 +270,11 @@ fn string_argument(ws: &Workspace, path: &Path, before: &str) -> Option<Vec<Comp
                 .collect(),
         );
     }
-    if !b.ends_with("require") || b[..b.len() - 7].ends_with(|c: char| is_ident(c) || c == '.') {
+    let is_ident = |c: char| crate::resolve::is_ident(c) || c == '.';
+    if !b.ends_with("require") || b[..b.len() - 7].ends_with(is_ident) {
         return None;
     }
-    let items = match ws.entry_of(path) {
+    let items = match a.entry() {
         Some(e) => e
             .modules
             .iter()
@@ -339,7 +282,7 @@ fn string_argument(ws: &Workspace, path: &Path, before: &str) -> Option<Vec<Comp
                 module_item(
                     &m.value,
                     "module (modules:)".into(),
-                    ws.modules.get(&m.value).and_then(|d| d.description.clone()),
+                    modules.get(&m.value).and_then(|d| d.description.clone()),
                 )
             })
             .chain(
@@ -348,125 +291,10 @@ fn string_argument(ws: &Workspace, path: &Path, before: &str) -> Option<Vec<Comp
                     .map(|i| module_item(&i.alias, format!("import {}", i.target.value), None)),
             )
             .collect(),
-        None => ws
-            .modules
+        None => modules
             .iter()
             .map(|m| module_item(&m.name, "module".into(), m.description.clone()))
             .collect(),
     };
     Some(items)
-}
-
-/// The YAML key whose value or list the cursor is in: `kind`, `modules`, `method` on the
-/// cursor's line, else the key of the nearest line above with less indentation (so an alias
-/// line inside `imports:` and a `- item` under `modules:` find their list).
-fn yaml_key(text: &str, offset: usize) -> Option<String> {
-    let key_of = |line: &str| -> Option<String> {
-        let t = line.trim_start();
-        let t = t.strip_prefix("- ").unwrap_or(t);
-        let (k, _) = t.split_once(':')?;
-        (!k.is_empty() && !k.contains([' ', '[', '{', '"', '\''])).then(|| k.to_owned())
-    };
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line = &text[line_start..offset];
-    if let Some(k) =
-        key_of(line).filter(|k| ["kind", "modules", "method", "imports"].contains(&k.as_str()))
-    {
-        return Some(k);
-    }
-    let indent = line.len() - line.trim_start().len();
-    let mut end = line_start;
-    while end > 0 {
-        let prev_start = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
-        let prev = &text[prev_start..end - 1];
-        let pi = prev.len() - prev.trim_start().len();
-        if !prev.trim().is_empty() && pi < indent {
-            return key_of(prev);
-        }
-        end = prev_start;
-    }
-    None
-}
-
-/// The `source: file://…` of the YAML entry around `offset`, resolved against the file's dir.
-fn entry_source(text: &str, offset: usize, path: &Path) -> Option<std::path::PathBuf> {
-    let start = text[..offset]
-        .rfind("- name:")
-        .or_else(|| text[..offset].rfind("-  name:"))?;
-    let end = text[offset..]
-        .find("- name:")
-        .map_or(text.len(), |i| offset + i);
-    let block = &text[start..end];
-    let src = block
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("source:"))?
-        .trim()
-        .trim_matches(['"', '\'']);
-    let rel = src.strip_prefix("file://")?;
-    Some(crate::workspace::canonical(&path.parent()?.join(rel)))
-}
-
-/// Completion items at byte `offset` of an `_index.yaml`.
-pub fn yaml(ws: &mut Workspace, path: &Path, text: &str, offset: usize) -> Vec<CompletionItem> {
-    let Some(key) = yaml_key(text, offset) else {
-        return Vec::new();
-    };
-    match key.as_str() {
-        "kind" => KINDS
-            .iter()
-            .map(|k| {
-                plain(
-                    k,
-                    CompletionItemKind::ENUM_MEMBER,
-                    Some("entry kind".into()),
-                )
-            })
-            .collect(),
-        "modules" => ws
-            .modules
-            .iter()
-            .filter(|m| m.expose == typedefs::Expose::Require)
-            .map(|m| {
-                let mut item = plain(&m.name, CompletionItemKind::MODULE, Some("module".into()));
-                item.documentation = markdown(m.description.as_deref());
-                item
-            })
-            .collect(),
-        "imports" => ws
-            .project
-            .entries
-            .iter()
-            .filter(|e| e.kind.starts_with("library.lua"))
-            .map(|e| plain(&e.id, CompletionItemKind::REFERENCE, Some(e.kind.clone())))
-            .collect(),
-        "method" => {
-            let Some(src) = entry_source(text, offset, path) else {
-                return Vec::new();
-            };
-            let source = match ws.docs.get(&src) {
-                Some(d) => d.text.as_str().to_owned(),
-                None => match std::fs::read_to_string(&src) {
-                    Ok(t) => t,
-                    Err(_) => return Vec::new(),
-                },
-            };
-            // The open buffer may be mid-edit and not parse: then the file on disk.
-            let mut exports = ws.analyse(&src, &source).exports;
-            if exports.is_none() {
-                if let Ok(disk) = std::fs::read_to_string(&src) {
-                    exports = ws.analyse(&src, &disk).exports;
-                }
-            }
-            exports
-                .map(|t| {
-                    members(&t, ws.modules, false)
-                        .into_iter()
-                        .filter(|m| m.kind == Kind::Function)
-                        .map(|m| plain(&m.name, CompletionItemKind::FUNCTION, Some(m.detail)))
-                        .collect()
-                })
-                .unwrap_or_default()
-        }
-        _ => Vec::new(),
-    }
 }

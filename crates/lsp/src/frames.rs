@@ -311,6 +311,21 @@ fn error(code: i64, message: String, id: Value) -> Vec<u8> {
     framed(e.to_string().as_bytes())
 }
 
+/// `shutdown` and `exit` with `"params": null` lose the member: tower-lsp takes them only
+/// without params, and JSON-RPC 2.0 allows null (some clients send it).
+fn without_null_params(body: Vec<u8>) -> Vec<u8> {
+    let Ok(mut v) = serde_json::from_slice::<Value>(&body) else {
+        return body;
+    };
+    match v.as_object_mut() {
+        Some(obj) if obj.get("params").is_some_and(Value::is_null) => {
+            obj.remove("params");
+            v.to_string().into_bytes()
+        }
+        _ => body,
+    }
+}
+
 /// What the client did to the session, seen by the relay.
 #[derive(Debug, Default)]
 pub struct Lifecycle {
@@ -369,6 +384,10 @@ pub async fn relay<I, O, TS, FS>(
     while let Ok(Some(frame)) = r.next().await {
         match frame {
             Frame::Message(body, method) => {
+                let body = match method.as_deref() {
+                    Some("shutdown" | "exit") => without_null_params(body),
+                    _ => body,
+                };
                 if to_server.write_all(&framed(&body)).await.is_err() {
                     break;
                 }

@@ -1,15 +1,31 @@
 //! `wippy lsp`: a language server for Wippy entries and Wraith twin handlers over stdio
-//! (tower-lsp), answering from the checker: the same diagnostics as `wippy check`, plus
-//! completion, hover, signature help, definition, references, rename and symbols.
+//! (tower-lsp), answering from the checker: the same diagnostics as `wippy check` (pushed and
+//! pulled), completion, hover, signature help, definition, references, rename, symbols, code
+//! actions, semantic tokens, inlay hints, document highlight and folding ranges.
+//!
+//! Layout: [`frames`] checks each JSON-RPC frame; [`server`] (lifecycle, document sync) and
+//! [`requests`] talk LSP through [`convert`]; [`workspace`] holds projects and documents;
+//! [`analysis`] checks documents off the request path; the features are [`complete`],
+//! [`hover`], [`navigate`], [`symbols`], [`actions`], [`tokens`], [`hints`] and [`yaml`], over
+//! [`resolve`] (names at a position) and [`text`] (positions, edits, offset mapping).
 
+pub mod actions;
+pub mod analysis;
+pub mod capabilities;
 pub mod complete;
+pub mod convert;
 pub mod frames;
+pub mod hints;
 pub mod hover;
-pub mod members;
 pub mod navigate;
+mod requests;
+pub mod resolve;
 pub mod server;
+pub mod symbols;
 pub mod text;
+pub mod tokens;
 pub mod workspace;
+pub mod yaml;
 
 use tower_lsp::{LspService, Server};
 

@@ -265,7 +265,7 @@ fn refuse_ids_of_several_projects(project: &Project, entries: &[&Entry]) -> Resu
                     project.scopes.get(s).map_or_else(
                         || ".".to_owned(),
                         |d| {
-                            let rel = project.files.relative(d);
+                            let rel = project.files.relative(&d.dir);
                             if rel.is_empty() {
                                 ".".to_owned()
                             } else {

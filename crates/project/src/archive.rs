@@ -31,11 +31,17 @@ pub fn is_archive(path: &Path) -> bool {
 
 /// Read and verify the archive at `path` and load its entries.
 pub fn load_archive(path: &Path) -> Result<Project, LoadError> {
-    let fail = |m: String| LoadError(format!("{}: {m}", path.display()));
-    let bytes = read_archive_file(path).map_err(|e| fail(e.to_string()))?;
-    let archive = wapp::read(&bytes).map_err(|e| fail(e.to_string()))?;
+    let archive = read_verified(path).map_err(LoadError)?;
     let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     Ok(from_archive(&path, archive))
+}
+
+/// Read the archive at `path` ([`read_archive_file`]) and verify every hash within the
+/// reader's budgets (`wapp::ReadLimits`); errors name the path.
+pub fn read_verified(path: &Path) -> Result<wapp::Archive, String> {
+    let fail = |m: String| format!("{}: {m}", path.display());
+    let bytes = read_archive_file(path).map_err(|e| fail(e.to_string()))?;
+    wapp::read(&bytes).map_err(|e| fail(e.to_string()))
 }
 
 fn strings(v: Option<&Value>) -> Vec<Spanned<String>> {
@@ -78,11 +84,33 @@ pub fn from_archive(path: &Path, archive: wapp::Archive) -> Project {
     let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
     let mut project = Project {
         files: crate::Files::with_root(&dir),
-        root: dir,
+        root: dir.clone(),
         ..Project::default()
     };
+    project.scopes.push(crate::layout::Scope::new(
+        dir.clone(),
+        dir,
+        crate::layout::ScopeRole::Project,
+    ));
+    add_archive(&mut project, path, archive, 0, false);
+    project.finish_files();
+    crate::resolve::check_duplicates(&mut project);
+    crate::resolve::check_imports(&mut project);
+    project
+}
+
+/// Add the entries of `archive` (read from `path`) to `project` in scope `scope`. The first
+/// archive of a project is [`Project::archive`]; later ones (installed modules) are kept in
+/// [`Project::dependency_archives`], and their bytecode entries point there.
+pub(crate) fn add_archive(
+    project: &mut Project,
+    path: &Path,
+    archive: wapp::Archive,
+    scope: usize,
+    dependency: bool,
+) {
+    let archive_index = dependency.then_some(project.dependency_archives.len());
     let file = project.files.add(path.to_path_buf(), "");
-    project.scopes.push(project.root.clone());
     for e in &archive.entries {
         let data = match &e.data {
             Some(Value::Object(o)) => o.clone(),
@@ -110,7 +138,7 @@ pub fn from_archive(path: &Path, archive: wapp::Archive) -> Project {
             modules: strings(data.get("modules")),
             imports: imports(data.get("imports")),
             pool: data.get("pool").and_then(Pool::from_json),
-            scope: 0,
+            scope,
             duplicate: false,
             meta,
             data,
@@ -129,6 +157,7 @@ pub fn from_archive(path: &Path, archive: wapp::Archive) -> Project {
                     fs: s("fs"),
                     path: s("path"),
                     hash: s("hash"),
+                    archive: archive_index,
                 });
             } else if let Some(text) = entry.data.get("source").and_then(Value::as_str) {
                 let virtual_path = path.join(&entry.ns).join(format!("{}.lua", entry.name));
@@ -142,23 +171,25 @@ pub fn from_archive(path: &Path, archive: wapp::Archive) -> Project {
         }
         project.entries.push(entry);
     }
-    project.archive = Some(Arc::new(archive));
-    crate::resolve::check_duplicates(&mut project);
-    crate::resolve::check_imports(&mut project);
-    project
+    match archive_index {
+        None => project.archive = Some(Arc::new(archive)),
+        Some(_) => project.dependency_archives.push(Arc::new(archive)),
+    }
 }
 
 impl Project {
     /// The bytes of a packed entry's bytecode, as stored (verify them against
     /// [`BytecodeRef::hash`] before loading), or `None` if the archive lacks the file.
     pub fn bytecode(&self, r: &BytecodeRef) -> Option<&[u8]> {
-        self.archive
-            .as_ref()?
-            .resources
-            .iter()
-            .find(|res| res.id == r.fs)?
-            .files
-            .get(&r.path)
-            .map(Vec::as_slice)
+        match r.archive {
+            None => self.archive.as_ref(),
+            Some(i) => self.dependency_archives.get(i),
+        }?
+        .resources
+        .iter()
+        .find(|res| res.id == r.fs)?
+        .files
+        .get(&r.path)
+        .map(Vec::as_slice)
     }
 }

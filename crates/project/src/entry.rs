@@ -75,6 +75,9 @@ pub struct BytecodeRef {
     pub path: String,
     /// `sha256:<hex>` of the bytecode.
     pub hash: String,
+    /// Which archive holds it: `None` the project's own ([`crate::Project::archive`]),
+    /// `Some(i)` an installed module's ([`crate::Project::dependency_archives`]).
+    pub archive: Option<usize>,
 }
 
 /// One `imports:` item: `alias: ns:name` imports a Lua entry, `alias: name` a built-in module.

@@ -124,9 +124,10 @@ pub const FOREIGN_LUA_GLOBALS: &[&str] = &[
 ];
 
 /// Globals the lowering of Wippy Lua to Luau refers to (bitwise operators become `bit32`
-/// calls), so the runtime's entry environments hold them besides the manifests' list. User code
-/// cannot name them without the checker reporting an undefined global.
-pub const LOWERING_GLOBALS: &[&str] = &["bit32"];
+/// calls; `type` declarations become values made by `__wippy_types`), so the runtime's entry
+/// environments hold them besides the manifests' list. User code cannot name them without the
+/// checker reporting an undefined global.
+pub const LOWERING_GLOBALS: &[&str] = &["bit32", "__wippy_types"];
 
 /// Whether `name` is a global the Wraith handler sandbox lacks although Wippy entries (or plain
 /// Lua) have it: `io`, `os`, `getmetatable`, `load`, … (seed: "The following are NOT

@@ -99,13 +99,28 @@ pub fn relative_to(root: Option<&Path>, path: &Path) -> String {
     }
 }
 
+/// `path` relative to the current directory: below it, or at most three `..` up from it
+/// (terminals and editors open those); else as given.
 fn display_path(path: &Path) -> String {
-    let rel = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
-    rel.unwrap_or_else(|| path.to_path_buf())
-        .display()
-        .to_string()
+    let Ok(cwd) = std::env::current_dir() else {
+        return path.display().to_string();
+    };
+    if let Ok(rel) = path.strip_prefix(&cwd) {
+        return rel.display().to_string();
+    }
+    for (ups, dir) in cwd.ancestors().enumerate().skip(1).take(3) {
+        if dir.parent().is_none() {
+            break;
+        }
+        if let Ok(rel) = path.strip_prefix(dir) {
+            let mut out = PathBuf::new();
+            for _ in 0..ups {
+                out.push("..");
+            }
+            return out.join(rel).display().to_string();
+        }
+    }
+    path.display().to_string()
 }
 
 /// 1-based line and column (column counted in Unicode scalar values) of a byte offset.

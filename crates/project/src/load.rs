@@ -10,43 +10,20 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::layout::{Scope, ScopeRole};
+use crate::lock::LoadPathKind;
 use crate::problem::{Problem, ProblemKind};
 use crate::{LoadError, Project, Twin};
 
-/// Files whose presence marks a project root.
-pub const PROJECT_MARKERS: &[&str] = &["wippy.lock", "wippy.yaml", ".wippy.yaml"];
+pub use crate::layout::PROJECT_MARKERS;
 
-/// Directories never searched for entries.
-const SKIP_DIRS: &[&str] = &["node_modules", "target", ".git", ".wippy"];
+/// Directories never searched for entries (besides every directory whose name starts with
+/// `.`, such as `.wippy`, where installed modules live: they load as dependencies).
+const SKIP_DIRS: &[&str] = &["node_modules", "target"];
 
 /// Largest source or YAML file read, in bytes (a bigger one is a problem on the entry, not an
 /// out-of-memory).
 pub const MAX_FILE_BYTES: u64 = 16 << 20;
-
-/// The scope directory of a YAML file (see [`Project::scopes`]): the nearest directory with a
-/// project marker, else the parent of the nearest `src` directory, else the root.
-fn scope_dir(root: &Path, yaml: &Path) -> PathBuf {
-    let mut src_parent = None;
-    let mut dir = yaml.parent();
-    while let Some(d) = dir {
-        if !d.starts_with(root) {
-            break;
-        }
-        if PROJECT_MARKERS.iter().any(|m| d.join(m).is_file()) {
-            return d.to_path_buf();
-        }
-        if src_parent.is_none() && d.file_name().is_some_and(|n| n == "src") {
-            src_parent = d.parent().map(Path::to_path_buf);
-        }
-        if d == root {
-            break;
-        }
-        dir = d.parent();
-    }
-    src_parent
-        .filter(|p| p.starts_with(root))
-        .unwrap_or_else(|| root.to_path_buf())
-}
 
 /// Why a file's text could not be read.
 #[derive(Debug)]
@@ -133,23 +110,11 @@ impl Project {
             None => read_file(path).map(Arc::from),
         }
     }
-
-    /// The scope index of a YAML file, created on first use.
-    pub(crate) fn scope_of(&mut self, yaml: &Path) -> usize {
-        let scope_path = scope_dir(&self.root, yaml);
-        match self.scopes.iter().position(|s| *s == scope_path) {
-            Some(i) => i,
-            None => {
-                self.scopes.push(scope_path);
-                self.scopes.len() - 1
-            }
-        }
-    }
 }
 
-/// Load the project under `root` (a directory, or a single YAML file).
+/// Load the project under `root` (a directory, or a single YAML file) with default options.
 pub fn load_project(root: &Path) -> Result<Project, LoadError> {
-    load_project_with(root, HashMap::new())
+    load_with(root, &LoadOptions::default())
 }
 
 /// [`load_project`] with `overlay` texts standing in for files on disk (keys are canonical
@@ -158,45 +123,240 @@ pub fn load_project_with(
     root: &Path,
     overlay: HashMap<PathBuf, Arc<str>>,
 ) -> Result<Project, LoadError> {
-    let meta =
-        std::fs::metadata(root).map_err(|e| LoadError(format!("{}: {e}", root.display())))?;
-    let root = root
-        .canonicalize()
-        .map_err(|e| LoadError(format!("{}: {e}", root.display())))?;
+    load_with(
+        root,
+        &LoadOptions {
+            overlay,
+            ..LoadOptions::default()
+        },
+    )
+}
+
+/// How to load a project.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// The lock file to use (`-l/--lock-file`) instead of `<root>/wippy.lock`.
+    pub lock_file: Option<PathBuf>,
+    /// The configuration file to use for every project (`--config`) instead of discovering
+    /// `.wippy.yaml` upward from each.
+    pub config: Option<PathBuf>,
+    /// Texts that replace files on disk (keys are canonical paths).
+    pub overlay: HashMap<PathBuf, Arc<str>>,
+}
+
+/// What a walk of a directory found.
+#[derive(Default)]
+struct Found {
+    yamls: Vec<PathBuf>,
+    twins: Vec<PathBuf>,
+    locks: Vec<PathBuf>,
+}
+
+/// Load the project at `root` (a directory, or a single YAML file) as `options` say.
+///
+/// A directory holding a `wippy.lock` (or any directory with `options.lock_file`) is loaded
+/// as Wippy loads it: the lock's source directory, its replacements and its installed modules
+/// ([`crate::layout`]). Any other directory is walked: every `wippy.lock` in it brings its
+/// source directory and dependencies, and the other YAML files are scoped by project markers.
+/// Errors: `root` or the lock file cannot be read.
+pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Project, LoadError> {
+    let fail = |p: &Path, e: &dyn std::fmt::Display| LoadError(format!("{}: {e}", p.display()));
+    let meta = std::fs::metadata(root).map_err(|e| fail(root, &e))?;
+    let root = root.canonicalize().map_err(|e| fail(root, &e))?;
     let dir = if meta.is_dir() {
         root.clone()
     } else {
         root.parent().unwrap_or(&root).to_path_buf()
     };
+    let lock_file = match &options.lock_file {
+        Some(l) => Some(
+            l.canonicalize()
+                .map_err(|e| LoadError(format!("lock file {}: {e}", l.display())))?,
+        ),
+        None if meta.is_dir() => Some(dir.join(crate::lock::LOCK_FILE)).filter(|p| p.is_file()),
+        None => None,
+    };
+    let mut found = Found::default();
+    match &lock_file {
+        Some(l) => found.locks.push(l.clone()),
+        None if meta.is_dir() => walk(&dir, &mut found).map_err(|e| fail(&dir, &e))?,
+        None => found.yamls.push(root.clone()),
+    }
+    let mut locks = Vec::new();
+    for path in &found.locks {
+        let (lock, text) = crate::lock::Lock::read(path).map_err(LoadError)?;
+        let src = lock.source_dir();
+        locks.push(((lock, src), text));
+    }
+    let lock_mode = lock_file.is_some();
+    let project_root = match &lock_file {
+        Some(l) => l.parent().unwrap_or(&dir).to_path_buf(),
+        None => dir.clone(),
+    };
+    let mut load_paths = Vec::new();
+    let mut shown = vec![project_root.clone()];
+    for ((lock, _), _) in &locks {
+        let (paths, missing) = lock.load_paths();
+        shown.extend(paths.iter().map(|p| p.path.clone()));
+        load_paths.push((paths, missing));
+    }
+    let files_root = crate::layout::common_ancestor(shown.iter().map(PathBuf::as_path))
+        .unwrap_or_else(|| project_root.clone());
     let mut project = Project {
-        files: crate::Files::with_root(&dir),
-        root: dir,
-        overlay,
+        files: crate::Files::with_root(&files_root),
+        root: project_root,
+        overlay: options.overlay.clone(),
         ..Project::default()
     };
-    let mut yamls = Vec::new();
-    let mut twin_dirs = Vec::new();
-    if meta.is_dir() {
-        walk(&root, &mut yamls, &mut twin_dirs)
-            .map_err(|e| LoadError(format!("{}: {e}", root.display())))?;
-    } else {
-        yamls.push(root.clone());
+    let mut discovery = crate::config::Discovery::default();
+    let fixed_config = match &options.config {
+        Some(c) => crate::config::Discovery::fixed(&mut project, c).map_err(LoadError)?,
+        None => None,
+    };
+    // Lock problems, and the source directories the walk did not reach.
+    for ((lock, src), text) in &locks {
+        if !lock.problems.is_empty() && !lock_mode {
+            // Wippy refuses such a lock only when run from its directory: tell, don't fail.
+            let what: Vec<&str> = lock.problems.iter().map(|p| p.message.as_str()).collect();
+            project.notes.push(format!(
+                "{}: {}; its directory is checked as a plain project",
+                project.files.relative(&lock.path),
+                what.join("; ")
+            ));
+        } else if !lock.problems.is_empty() {
+            let idx = project.files.add(lock.path.clone(), text.as_str());
+            for p in &lock.problems {
+                project.problems.push(Problem::new(
+                    ProblemKind::InvalidField,
+                    idx,
+                    p.span.clone(),
+                    p.message.clone(),
+                ));
+            }
+        }
+        if let Some(src) = src.as_ref().filter(|s| lock_mode || !s.starts_with(&dir)) {
+            if src.is_dir() {
+                walk(src, &mut found).map_err(|e| fail(src, &e))?;
+            } else {
+                project.notes.push(format!(
+                    "{}: source directory `{}` does not exist",
+                    project.files.relative(&lock.path),
+                    lock.src
+                ));
+            }
+        }
     }
-    yamls.sort();
-    twin_dirs.sort();
-    for path in yamls {
-        crate::yaml_entries::load_yaml_file(&mut project, &path);
+    found.yamls.sort();
+    found.yamls.dedup();
+    found.twins.sort();
+    found.twins.dedup();
+    let lock_list: Vec<_> = locks.iter().map(|(l, _)| l.clone()).collect();
+    // One scope per lock with a source directory.
+    let mut lock_scope = Vec::new();
+    for (lock, src) in &lock_list {
+        lock_scope.push(src.as_ref().map(|src| {
+            let mut scope = Scope::new(src.clone(), src.clone(), ScopeRole::Project);
+            scope.lock = Some(lock.path.clone());
+            scope.config = fixed_config.or_else(|| discovery.for_dir(&mut project, &lock.dir));
+            project.scopes.push(scope);
+            project.scopes.len() - 1
+        }));
+    }
+    let mut claims = crate::layout::Claims::default();
+    let mut marker_scopes: HashMap<PathBuf, usize> = HashMap::new();
+    let mut plan = Vec::new();
+    for yaml in &found.yamls {
+        let scope = match crate::layout::owning_lock(&lock_list, yaml).and_then(|i| lock_scope[i]) {
+            Some(s) => s,
+            None => {
+                let d = crate::layout::marker_dir(&dir, yaml);
+                match marker_scopes.get(&d) {
+                    Some(&s) => s,
+                    None => {
+                        let mut scope = Scope::new(d.clone(), dir.clone(), ScopeRole::Project);
+                        scope.config = fixed_config.or_else(|| discovery.for_dir(&mut project, &d));
+                        project.scopes.push(scope);
+                        marker_scopes.insert(d, project.scopes.len() - 1);
+                        project.scopes.len() - 1
+                    }
+                }
+            }
+        };
+        let _ = claims.claim(yaml, scope);
+        plan.push((yaml.clone(), scope));
+    }
+    for (yaml, scope) in plan {
+        load_into(&mut project, &yaml, scope);
+    }
+    let mut locks_missing = 0;
+    for (i, (paths, missing)) in load_paths.into_iter().enumerate() {
+        let Some(owner) = lock_scope[i] else { continue };
+        let lock = &lock_list[i].0;
+        if !missing.is_empty() && (lock_mode || lock_list.len() <= 3) {
+            let names: Vec<String> = missing.iter().map(|(n, v, _)| format!("{n} {v}")).collect();
+            project.notes.push(format!(
+                "{}: {} not installed in {} ({}); imports of their entries are not typed (run `wippy install`)",
+                project.files.relative(&lock.path),
+                if names.len() == 1 { "1 module is".to_owned() } else { format!("{} modules are", names.len()) },
+                project.files.relative(&lock.vendor_dir()),
+                names.join(", ")
+            ));
+        }
+        if !missing.is_empty() {
+            locks_missing += 1;
+        }
+        let config = project.scopes[owner].config;
+        let mut added = Vec::new();
+        for path in paths.iter().filter(|p| p.kind != LoadPathKind::Source) {
+            let deps = crate::deps::load_dependency(&mut project, &mut claims, path, config)?;
+            for d in deps {
+                if d != owner && !project.scopes[owner].deps.contains(&d) {
+                    project.scopes[owner].deps.push(d);
+                    added.push(d);
+                }
+            }
+        }
+        // Dependencies see each other (a module importing another module of the same app).
+        let siblings = project.scopes[owner].deps.clone();
+        for d in added {
+            for &s in &siblings {
+                if s != d && !project.scopes[d].deps.contains(&s) {
+                    project.scopes[d].deps.push(s);
+                }
+            }
+        }
+    }
+    if locks_missing > 0 && !lock_mode && lock_list.len() > 3 {
+        project.notes.push(format!(
+            "{locks_missing} of {} lock files name modules that are not installed; imports of their entries are not typed (check from a lock's directory for the list)",
+            lock_list.len()
+        ));
     }
     crate::resolve::check_duplicates(&mut project);
     crate::resolve::check_imports(&mut project);
-    for dir in twin_dirs {
-        load_twin(&mut project, &dir);
+    for twin in found.twins {
+        let config = fixed_config.or_else(|| discovery.for_dir(&mut project, &twin));
+        let before = project.files.len();
+        load_twin(&mut project, &twin);
+        if let Some(c) = config {
+            for f in before..project.files.len() {
+                project.file_configs.insert(f, c);
+            }
+        }
     }
+    project.finish_files();
     Ok(project)
 }
 
-/// Collect YAML files and twin directories (parents of `lua/handlers`) under `dir`.
-fn walk(dir: &Path, yamls: &mut Vec<PathBuf>, twins: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// Load the entries of one YAML file into `scope`, recording the files it added.
+pub(crate) fn load_into(project: &mut Project, yaml: &Path, scope: usize) {
+    let before = project.files.len();
+    crate::yaml_entries::load_yaml_file(project, yaml, scope);
+    project.record_files(before, scope);
+}
+
+/// Collect YAML files, twin directories (parents of `lua/handlers`) and lock files under `dir`.
+fn walk(dir: &Path, found: &mut Found) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
@@ -208,15 +368,27 @@ fn walk(dir: &Path, yamls: &mut Vec<PathBuf>, twins: &mut Vec<PathBuf>) -> std::
             }
             if crate::twin::is_handlers_dir(&path) {
                 if let Some(twin) = path.parent().and_then(Path::parent) {
-                    twins.push(twin.to_path_buf());
+                    found.twins.push(twin.to_path_buf());
                 }
             }
-            walk(&path, yamls, twins)?;
-        } else if ft.is_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) {
-            yamls.push(path);
+            walk(&path, found)?;
+        } else if ft.is_file() {
+            if name == crate::lock::LOCK_FILE {
+                found.locks.push(path);
+            } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+                found.yamls.push(path);
+            }
         }
     }
     Ok(())
+}
+
+/// Walk `dir` for YAML files only (a dependency's directory).
+pub(crate) fn walk_yamls(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut found = Found::default();
+    walk(dir, &mut found)?;
+    found.yamls.sort();
+    Ok(found.yamls)
 }
 
 /// Add the twin at `dir`: its handler and library files (see [`crate::twin::layout`]).

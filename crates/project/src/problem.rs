@@ -17,8 +17,10 @@ pub enum ProblemKind {
     BadImport,
     /// Two entries of one project have the same id.
     DuplicateId,
-    /// A field has the wrong shape.
+    /// A field has the wrong shape (also: a `wippy.lock` Wippy would refuse).
     InvalidField,
+    /// The `lint:` section of `.wippy.yaml` has an unknown key or a bad value.
+    Config,
 }
 
 /// One problem, at a byte range of a file of [`crate::Files`].

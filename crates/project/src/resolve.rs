@@ -39,7 +39,9 @@ pub(crate) fn check_duplicates(project: &mut Project) {
 }
 
 /// Resolve every `alias: ns:name` import; report targets that are missing or not Lua entries.
-/// A target whose namespace the scope does not contain is a dependency module (`external`).
+/// A target whose namespace neither the scope nor its dependencies contain is a dependency
+/// module that is not loaded (`external`); one resolved in a scope the importer does not depend
+/// on (another project of the tree) is `cross_scope`.
 pub(crate) fn check_imports(project: &mut Project) {
     let mut problems = Vec::new();
     let namespaces: HashSet<(usize, &str)> = project
@@ -47,6 +49,13 @@ pub(crate) fn check_imports(project: &mut Project) {
         .iter()
         .map(|e| (e.scope, e.ns.as_str()))
         .collect();
+    let visible = |scope: usize, ns: &str| {
+        namespaces.contains(&(scope, ns))
+            || project
+                .scopes
+                .get(scope)
+                .is_some_and(|s| s.deps.iter().any(|&d| namespaces.contains(&(d, ns))))
+    };
     let mut resolved = Vec::new();
     let mut externals = Vec::new();
     for (i, e) in project
@@ -71,7 +80,7 @@ pub(crate) fn check_imports(project: &mut Project) {
                 ),
                 None => {
                     let ns = target.value.split(':').next().unwrap_or("");
-                    if !namespaces.contains(&(e.scope, ns)) {
+                    if !visible(e.scope, ns) {
                         externals.push((i, k));
                         continue;
                     }
@@ -91,7 +100,8 @@ pub(crate) fn check_imports(project: &mut Project) {
         project.entries[i].imports[k].external = true;
     }
     for (i, k, found) in resolved {
-        let cross = found.is_some_and(|t| project.entries[t].scope != project.entries[i].scope);
+        let cross = found
+            .is_some_and(|t| !project.sees(project.entries[i].scope, project.entries[t].scope));
         project.entries[i].imports[k].entry = found;
         project.entries[i].imports[k].cross_scope = cross;
     }

@@ -21,8 +21,8 @@ fn declares_namespace(text: &str) -> bool {
     text.lines().any(|l| l.starts_with("namespace:"))
 }
 
-/// Read the entries of the YAML file at `path` into `project`.
-pub(crate) fn load_yaml_file(project: &mut Project, path: &Path) {
+/// Read the entries of the YAML file at `path` into `project`, in scope `scope`.
+pub(crate) fn load_yaml_file(project: &mut Project, path: &Path, scope: usize) {
     let text = match project.read_text(path) {
         Ok(t) => t,
         Err(ReadError::NotUtf8(at)) => {
@@ -108,12 +108,16 @@ pub(crate) fn load_yaml_file(project: &mut Project, path: &Path) {
         None => Vec::new(),
     };
     let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
-    let scope = project.scope_of(path);
+    let source_root = project
+        .scopes
+        .get(scope)
+        .map_or_else(|| project.root.clone(), |s| s.source_root.clone());
     let file = EntryFile {
         yaml,
         ns: &ns,
         meta: &file_meta,
         dir: &dir,
+        root: &source_root,
     };
     for node in &nodes {
         if let Some(mut e) = load_entry(project, &file, node) {
@@ -129,6 +133,8 @@ struct EntryFile<'a> {
     ns: &'a str,
     meta: &'a Map<String, Value>,
     dir: &'a Path,
+    /// What `file:///p` resolves against and sources may not escape.
+    root: &'a Path,
 }
 
 fn load_entry(project: &mut Project, file: &EntryFile<'_>, node: &YNode) -> Option<Entry> {
@@ -203,7 +209,7 @@ fn load_entry(project: &mut Project, file: &EntryFile<'_>, node: &YNode) -> Opti
             format!("`{kind}` entry `{id}` has no `source`"),
         )),
         Some(src) => match src.as_str() {
-            Some(s) => match resolve_source(project, file.dir, s) {
+            Some(s) => match resolve_source(project, file.dir, file.root, s) {
                 Ok(path) => match project.read_text(&path) {
                     Ok(text) => {
                         let idx = project
@@ -313,12 +319,12 @@ fn load_entry(project: &mut Project, file: &EntryFile<'_>, node: &YNode) -> Opti
     Some(entry)
 }
 
-/// Resolve `file://rel` (relative to the YAML's directory) or `file:///p` (from the root).
-fn resolve_source(project: &Project, dir: &Path, s: &str) -> Result<PathBuf, String> {
+/// Resolve `file://rel` (relative to the YAML's directory) or `file:///p` (from `root`, the
+/// scope's source root: a lock's source directory, else the project root).
+fn resolve_source(project: &Project, dir: &Path, root: &Path, s: &str) -> Result<PathBuf, String> {
     let Some(rest) = s.strip_prefix("file://") else {
         return Err(format!("source `{s}` must start with `file://`"));
     };
-    let root = &project.root;
     let path = match rest.strip_prefix('/') {
         Some(abs) => root.join(abs),
         None => dir.join(rest),

@@ -1,7 +1,7 @@
 //! What a runtime runs: the Lua entries of a project (read from a directory or from a `.wapp`,
 //! see [`project::load`]) as verified Luau bytecode.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use host::Bytecode;
 use project::{Entry, Project, SQLITE_KIND};
@@ -39,6 +39,11 @@ pub struct Program {
     /// Directory that relative database files resolve against (the project root, or the
     /// current directory for a pack).
     pub root: std::path::PathBuf,
+    /// Ids of the `process.host` entries (where processes may be spawned; any host is accepted
+    /// when there are none).
+    pub hosts: BTreeSet<String>,
+    /// The `process.service` entries.
+    pub services: Vec<crate::services::Service>,
 }
 
 /// A program could not be built: which entry and why.
@@ -155,9 +160,23 @@ impl Program {
                 )
             })
             .collect();
+        let hosts = project
+            .entries
+            .iter()
+            .filter(|e| e.kind == "process.host" && !e.duplicate)
+            .map(|e| e.id.clone())
+            .collect();
+        let services = project
+            .entries
+            .iter()
+            .filter(|e| e.kind == "process.service" && !e.duplicate)
+            .map(crate::services::Service::from_entry)
+            .collect();
         Ok(Program {
             entries,
             databases,
+            hosts,
+            services,
             root: match project.archive {
                 Some(_) => std::env::current_dir().unwrap_or_default(),
                 None => project.root.clone(),

@@ -1,16 +1,14 @@
-//! One Luau state that calls entries, each invocation in a fresh environment.
+//! Calling entries from the host: each call runs the entry as a root process on a scheduler
+//! [`Node`], waits for its outcome, and ends whatever processes it left behind.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::rc::Rc;
+use std::time::Duration;
 
-use host::error_text;
-use mlua::{Function, Lua, MultiValue, Table, Value as LuaValue};
-use project::env::{Environment, LOWERING_GLOBALS};
 use serde_json::Value;
 
-use crate::modules::{self, Modules};
-use crate::program::{EntryCode, Program};
+use crate::program::Program;
+use crate::sched::registry::Outcome;
+use crate::sched::val::Val;
+use crate::sched::{Config, Node};
 
 /// A failed call: the message (with the original file and line) and the Lua traceback.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,282 +31,116 @@ impl From<mlua::Error> for RunError {
     }
 }
 
-/// A runtime: one Luau state, the program it runs, and what it has loaded so far.
+/// A runtime: a node running the program's processes.
 pub struct Runtime {
-    inner: Rc<Inner>,
+    node: Node,
 }
 
-/// The runtime's state, shared (weakly) with the `require` functions it creates.
-struct Inner {
-    lua: Lua,
-    program: Program,
-    base: Table,
-    /// Makes per-call environments over `base`.
-    envs: host::EnvFactory,
-    /// Library results by entry id (loaded once per runtime), with the globals the library
-    /// wrote through `_G.name = …` (given to every importer, as the Wippy test library expects).
-    libs: RefCell<HashMap<String, (LuaValue, Table)>>,
-    /// Built-in module tables, built once and shared read-only by every call.
-    modules: Modules,
-    /// Each entry's chunk, loaded once; every run uses a clone bound to a fresh environment.
-    chunks: RefCell<HashMap<String, Function>>,
-    /// Each entry's `require`, created once. It holds no Lua handle of a call: a closure that
-    /// captured a call's environment would keep it alive forever (an mlua reference is a GC
-    /// root), one leaked reference per call.
-    requires: RefCell<HashMap<String, Function>>,
-    /// Environments of the chunks running now, innermost last: where a library's exported
-    /// globals go when it is imported.
-    running: RefCell<Vec<Table>>,
-}
-
-/// Pops [`Inner::running`] when a run ends, also on error.
-struct Running<'a>(&'a Inner);
-
-impl Drop for Running<'_> {
-    fn drop(&mut self) {
-        self.0.running.borrow_mut().pop();
-    }
-}
+/// Extra time a root gets past its deadline to report the limit itself before the host ends
+/// it.
+const GRACE: Duration = Duration::from_secs(1);
 
 impl Runtime {
-    /// A runtime for `program`.
+    /// A runtime for `program` with one worker and the default limits.
     pub fn new(program: Program) -> Result<Runtime, RunError> {
-        let lua = Lua::new();
-        let modules = Modules::new(modules::sql::SqlState::new(
-            program.databases.clone(),
-            program.root.clone(),
-        ));
-        let base = entry_base(&lua, &modules)?;
-        let envs = host::EnvFactory::new(&lua, &base)?;
-        // Library tables (string, table, math, …) and the string metatable become read-only, so
-        // no call can change them for the next (runtime-facts §1.2).
-        lua.sandbox(true)?;
-        Ok(Runtime {
-            inner: Rc::new(Inner {
-                lua,
-                program,
-                base,
-                envs,
-                libs: RefCell::default(),
-                modules,
-                chunks: RefCell::default(),
-                requires: RefCell::default(),
-                running: RefCell::default(),
-            }),
-        })
+        Runtime::with_config(
+            program,
+            Config {
+                workers: 1,
+                ..Config::default()
+            },
+        )
+    }
+
+    /// A runtime for `program` with `config`.
+    pub fn with_config(program: Program, config: Config) -> Result<Runtime, RunError> {
+        let node = Node::start(program, config).map_err(|e| RunError { message: e.0 })?;
+        Ok(Runtime { node })
     }
 
     /// The program.
     pub fn program(&self) -> &Program {
-        &self.inner.program
+        self.node.program()
     }
 
-    /// Bytes the Luau heap holds after a full garbage collection (what calls left behind).
+    /// The node.
+    pub fn node(&self) -> &Node {
+        &self.node
+    }
+
+    /// Bytes the workers' Luau heaps hold after a full collection (what calls left behind).
     pub fn heap_bytes(&self) -> Result<usize, RunError> {
-        self.inner.lua.gc_collect()?;
-        self.inner.lua.gc_collect()?;
-        Ok(self.inner.lua.used_memory())
+        Ok(self.node.heap_bytes().iter().sum())
     }
 
-    /// Call entry `id`'s `method` with JSON arguments; returns its results as JSON.
+    /// Call entry `id` (its `method`, or the function its chunk returns) with JSON arguments;
+    /// returns its results as JSON.
     pub fn call(&self, id: &str, args: &[Value]) -> Result<Vec<Value>, RunError> {
-        let inner = &*self.inner;
-        let entry = inner.program.entries.get(id).ok_or_else(|| RunError {
+        let args = args.iter().map(Val::from_json).collect();
+        match self.run(id, args, Vec::new())? {
+            Outcome::Returned(values) => values
+                .iter()
+                .map(|v| {
+                    v.to_json().map_err(|e| RunError {
+                        message: format!("{id}: returned a value with no JSON form: {e}"),
+                    })
+                })
+                .collect(),
+            Outcome::Failed(e, trace) => Err(RunError {
+                message: failure_text(id, &e, &trace),
+            }),
+        }
+    }
+
+    /// Run entry `id` as a root process with `args` and `context` and wait for its outcome
+    /// (bounded by the configured timeout); the processes it spawned end with it.
+    pub fn run(
+        &self,
+        id: &str,
+        args: Vec<Val>,
+        context: Vec<(String, Val)>,
+    ) -> Result<Outcome, RunError> {
+        let entry = self.program().entries.get(id).ok_or_else(|| RunError {
             message: format!("no Lua entry `{id}` in this program"),
         })?;
-        let method = entry.method.as_deref().ok_or_else(|| RunError {
-            message: format!("entry `{id}` has no `method`"),
-        })?;
-        let env = inner.environment(&self.inner, entry)?;
-        inner.running.borrow_mut().push(env.clone());
-        let _running = Running(inner);
-        let exports = inner.run_chunk(entry, env)?;
-        let LuaValue::Table(t) = exports else {
-            return Err(RunError { message: format!("the source of `{id}` does not return a table, so method `{method}` cannot be called") });
-        };
-        let f: Function = match t.get::<LuaValue>(method)? {
-            LuaValue::Function(f) => f,
-            _ => {
-                return Err(RunError {
-                    message: format!("method `{method}` is not exported by the source of `{id}`"),
-                })
-            }
-        };
-        let mut lua_args = MultiValue::new();
-        for a in args {
-            lua_args.push_back(host::value::from_json(&inner.lua, a)?);
+        if entry.kind.starts_with("library.lua") {
+            return Err(RunError {
+                message: format!("entry `{id}` is a library: it has nothing to call"),
+            });
         }
-        let results = f.call::<MultiValue>(lua_args);
-        inner.modules.sql().cleanup();
-        let results = results.map_err(|e| RunError {
-            message: format!("{id}: {}", error_text(&e)),
-        })?;
-        results
-            .iter()
-            .map(|v| {
-                host::value::to_json(v).map_err(|e| RunError {
-                    message: format!(
-                        "{id}: method `{method}` returned a value with no JSON form: {e}"
-                    ),
-                })
-            })
-            .collect()
+        let host = self.node.default_host(id);
+        let (pid, rx) = self
+            .node
+            .spawn_root(id, &host, args, context)
+            .map_err(|(_, m)| RunError { message: m })?;
+        let outcome = match self.node.timeout() {
+            Some(t) => match rx.recv_timeout(t + GRACE) {
+                Ok(o) => o,
+                Err(_) => {
+                    let limit = format!("exceeded the {} ms wall-clock limit", t.as_millis());
+                    self.node.kill_tree(&pid, Outcome::failed(limit.clone()));
+                    rx.recv_timeout(GRACE)
+                        .unwrap_or_else(|_| Outcome::failed(limit))
+                }
+            },
+            None => rx
+                .recv()
+                .unwrap_or_else(|_| Outcome::failed("the node stopped")),
+        };
+        self.node
+            .kill_tree(&pid, Outcome::failed("its root process ended"));
+        Ok(outcome)
     }
 }
 
-impl Inner {
-    /// Run an entry's chunk in `env`; returns what it returns.
-    fn run_chunk(&self, entry: &EntryCode, env: Table) -> Result<LuaValue, RunError> {
-        let bytecode = entry.bytecode.as_ref().map_err(|e| RunError {
-            message: e.0.clone(),
-        })?;
-        let cached = self.chunks.borrow().get(&entry.id).cloned();
-        let proto = match cached {
-            Some(f) => f,
-            None => {
-                let f = bytecode.load(&self.lua, &entry.chunk_name, &self.base)?;
-                self.chunks.borrow_mut().insert(entry.id.clone(), f.clone());
-                f
-            }
-        };
-        // A clone shares the bytecode but not the environment (runtime-facts §1.2: an env is
-        // bound when a function is created, so each run needs its own closure).
-        let f = proto.deep_clone()?;
-        f.set_environment(env)?;
-        f.call::<LuaValue>(()).map_err(|e| RunError {
-            message: format!("{}: {}", entry.id, error_text(&e)),
-        })
+/// How a failed call reads: `id: message` and the traceback.
+pub fn failure_text(id: &str, error: &Val, trace: &str) -> String {
+    let message = error.display();
+    let mut text = format!("{id}: {message}");
+    let trace = trace.trim();
+    if !trace.is_empty() && !message.contains("stack traceback") {
+        text.push('\n');
+        text.push_str(trace);
     }
-
-    /// A fresh environment for one invocation: reads fall through to the read-only base, writes
-    /// stay in this table. `require` follows the entry's `modules:` and `imports:`; listed
-    /// modules are globals too (as in the Wippy runtime).
-    fn environment(&self, me: &Rc<Inner>, entry: &EntryCode) -> Result<Table, RunError> {
-        let env = self.envs.make(self.lua.create_table()?)?;
-        for m in &entry.modules {
-            if let Some(t) = self.modules.get(&self.lua, m)? {
-                env.set(m.as_str(), t)?;
-            }
-        }
-        env.set("require", self.require_for(me, entry)?)?;
-        Ok(env)
-    }
-
-    /// Entry `entry`'s `require` (created on first use).
-    fn require_for(&self, me: &Rc<Inner>, entry: &EntryCode) -> Result<Function, RunError> {
-        if let Some(f) = self.requires.borrow().get(&entry.id) {
-            return Ok(f.clone());
-        }
-        let weak = Rc::downgrade(me);
-        let entry_id = entry.id.clone();
-        let f = self.lua.create_function(move |lua, name: String| {
-            let inner = weak
-                .upgrade()
-                .ok_or_else(|| mlua::Error::runtime("the runtime has stopped"))?;
-            inner.require(lua, &inner, &entry_id, &name)
-        })?;
-        self.requires
-            .borrow_mut()
-            .insert(entry.id.clone(), f.clone());
-        Ok(f)
-    }
-
-    /// `require(name)` in entry `entry_id`: an import alias loads the library entry (once per
-    /// runtime) and hands its exported globals to the running chunk; a listed or ambient module
-    /// returns its table; anything else is an error naming the entry.
-    fn require(
-        &self,
-        lua: &Lua,
-        me: &Rc<Inner>,
-        entry_id: &str,
-        name: &str,
-    ) -> mlua::Result<LuaValue> {
-        let entry = self
-            .program
-            .entries
-            .get(entry_id)
-            .ok_or_else(|| mlua::Error::runtime(format!("no entry {entry_id}")))?;
-        if let Some(target) = entry.imports.get(name) {
-            if !target.contains(':') {
-                return self
-                    .modules
-                    .get(lua, target)?
-                    .map(LuaValue::Table)
-                    .ok_or_else(|| mlua::Error::runtime(format!("unknown module `{target}`")));
-            }
-            let cached = self.libs.borrow().get(target).cloned();
-            let (value, g) = match cached {
-                Some(hit) => hit,
-                None => {
-                    let lib = self.program.entries.get(target).ok_or_else(|| mlua::Error::runtime(format!("import `{name}` of {entry_id}: entry `{target}` is not in this program")))?;
-                    let g = lua.create_table()?;
-                    let env = self
-                        .environment(me, lib)
-                        .map_err(|e| mlua::Error::runtime(e.message))?;
-                    env.set("_G", g.clone())?;
-                    self.running.borrow_mut().push(env.clone());
-                    let value = {
-                        let _running = Running(self);
-                        self.run_chunk(lib, env)
-                            .map_err(|e| mlua::Error::runtime(e.message))?
-                    };
-                    self.libs
-                        .borrow_mut()
-                        .insert(target.clone(), (value.clone(), g.clone()));
-                    (value, g)
-                }
-            };
-            if let Some(importer) = self.running.borrow().last() {
-                for pair in g.pairs::<LuaValue, LuaValue>() {
-                    let (k, v) = pair?;
-                    importer.raw_set(k, v)?;
-                }
-            }
-            return Ok(value);
-        }
-        if entry.modules.iter().any(|m| m == name) || modules::is_ambient(name) {
-            if let Some(t) = self.modules.get(lua, name)? {
-                return Ok(LuaValue::Table(t));
-            }
-        }
-        Err(mlua::Error::runtime(format!(
-            "require(\"{name}\") is not declared in the imports or modules of entry {entry_id}"
-        )))
-    }
-}
-
-/// Names every entry's environment sets per call (not in the base).
-const PER_CALL: &[&str] = &["_G", "require"];
-
-/// The read-only base of every entry environment: THE entry list ([`Environment::Entry`]),
-/// plus the globals lowered code needs. `os` and `errors` are this runtime's modules, `debug`
-/// holds only `traceback`, `cpcall` is `pcall` (Luau's `pcall` is yieldable); what the runtime
-/// does not bundle raises "not available in this runtime" when used.
-fn entry_base(lua: &Lua, modules: &Modules) -> Result<Table, RunError> {
-    let mut names = Environment::Entry.names();
-    names.extend(LOWERING_GLOBALS.iter().map(|n| (*n).to_owned()));
-    names.retain(|n| !PER_CALL.contains(&n.as_str()));
-    let globals = lua.globals();
-    let mut provide = |lua: &Lua, name: &str| -> mlua::Result<Option<LuaValue>> {
-        Ok(match name {
-            "os" | "errors" => modules.get(lua, name)?.map(LuaValue::Table),
-            "debug" => {
-                let debug = lua.create_table()?;
-                let traceback: LuaValue = globals.get::<Table>("debug")?.get("traceback")?;
-                debug.set("traceback", traceback)?;
-                debug.set_readonly(true);
-                Some(LuaValue::Table(debug))
-            }
-            "cpcall" => Some(globals.get("pcall")?),
-            _ => None,
-        })
-    };
-    let base = host::build_base(
-        lua,
-        &names,
-        typedefs::ModuleSet::bundled(),
-        Environment::Entry,
-        &mut provide,
-    )?;
-    Ok(base.table)
+    text
 }

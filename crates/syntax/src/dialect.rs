@@ -64,6 +64,9 @@ pub struct Prepared {
     pub names: HashMap<u32, Type>,
     /// Return annotations: `(` of the parameter list → (returns, variadic return).
     pub returns: HashMap<u32, (Vec<Type>, Option<Type>)>,
+    /// Generic parameters of a Lua function (`function f<T: B>(…)`): `(` of its parameter list
+    /// → the parameters.
+    pub generics: HashMap<u32, Vec<TypeParam>>,
     /// Casts (`as`, `::`): expression end → type.
     pub casts: HashMap<u32, Type>,
     /// Non-nil assertions (`!`): expression ends.
@@ -490,6 +493,9 @@ impl Pass<'_> {
             return None;
         }
         let paren = self.toks[j].start;
+        if !type_params.is_empty() {
+            self.p.generics.insert(paren, type_params.clone());
+        }
         j += 1;
         let mut f = FunctionType {
             type_params,

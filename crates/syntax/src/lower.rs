@@ -8,14 +8,15 @@
 //!   Luau's `bit32` works on unsigned 32-bit values: results are in [0, 2^32), operands are taken
 //!   modulo 2^32, so `~0` is 4294967295 (not -1 as with 5.3's 64-bit integers), `1 << 32` is 0
 //!   (5.3: 4294967296), and negative results of 5.3 (`-1 & -1` = -1) come out as 4294967295;
-//! - `goto L` where `::L::` is the last statement of the innermost enclosing loop body becomes
-//!   `continue` (Luau's), and the label is removed; any other `goto` is an error.
+//! - `type` declarations become run-time type values ([`crate::typevalues`]);
+//! - every Lua 5.3 `goto` becomes Luau `continue`/`break` with loops and a flag where needed
+//!   ([`crate::goto`]); labels are removed.
 
 use std::ops::Range;
 
 use crate::dialect::Dialect;
 use crate::parse::parse_chunk;
-use full_moon::ast::{Ast, BinOp, Block, Expression, Stmt, UnOp};
+use full_moon::ast::{Ast, BinOp, Expression, UnOp};
 use full_moon::node::Node;
 use full_moon::visitors::Visitor;
 
@@ -63,6 +64,23 @@ fn lower_here(src: &str) -> Result<String, LowerError> {
     };
     v.visit_ast(&ast);
     gotos(&ast, &mut v);
+    let (types, scope) = crate::typevalues::edits(src, &parsed.prepared);
+    for (start, end, text) in types {
+        v.edits.push(Edit {
+            start,
+            end,
+            text,
+            order: 0,
+        });
+    }
+    if let Some(scope) = scope {
+        v.edits.push(Edit {
+            start: 0,
+            end: 0,
+            text: scope,
+            order: -2000,
+        });
+    }
     if let Some(e) = v.errors.into_iter().min_by_key(|e| e.span.start) {
         return Err(e);
     }
@@ -144,135 +162,24 @@ impl Visitor for Lowerer {
     }
 }
 
-/// The `goto`s of a parsed chunk that Luau cannot express (every one but a jump to a label that
-/// ends the enclosing loop body), each with its span and message. The checker reports them, so
-/// what `wippy pack --bytecode` and `wippy run` would refuse shows in `wippy check` and the
-/// editor first.
+/// The `goto`s of a parsed chunk that Luau cannot express, each with its span and message
+/// (see [`crate::goto`]: only a jump to a label that is not visible, or a local between two
+/// labels that jumps cross both ways). The checker reports them, so what `wippy pack
+/// --bytecode` and `wippy run` would refuse shows in `wippy check` and the editor first.
 pub fn goto_problems(ast: &Ast) -> Vec<LowerError> {
-    let mut v = Lowerer {
-        edits: Vec::new(),
-        errors: Vec::new(),
-        depth: 0,
-    };
-    gotos(ast, &mut v);
-    v.errors
+    crate::goto::lower(ast).1
 }
 
-/// Turn `goto L` to a label closing its loop body into `continue`; report every other `goto`.
+/// Lower every `goto` and label (see [`crate::goto`]).
 fn gotos(ast: &Ast, v: &mut Lowerer) {
-    let mut g = Gotos {
-        lower: v,
-        loops: Vec::new(),
-    };
-    g.visit_ast(ast);
-}
-
-/// Walks the tree keeping, for the innermost enclosing loop (or function, which stops `goto`),
-/// the labels that end its body.
-struct Gotos<'a> {
-    lower: &'a mut Lowerer,
-    loops: Vec<Vec<String>>,
-}
-
-impl Gotos<'_> {
-    fn enter_loop(&mut self, body: &Block) {
-        let mut labels = Vec::new();
-        tail_labels(body, &mut labels);
-        self.loops.push(labels);
-    }
-}
-
-impl Visitor for Gotos<'_> {
-    fn visit_while(&mut self, w: &full_moon::ast::While) {
-        self.enter_loop(w.block());
-    }
-    fn visit_while_end(&mut self, _: &full_moon::ast::While) {
-        self.loops.pop();
-    }
-    fn visit_repeat(&mut self, r: &full_moon::ast::Repeat) {
-        self.enter_loop(r.block());
-    }
-    fn visit_repeat_end(&mut self, _: &full_moon::ast::Repeat) {
-        self.loops.pop();
-    }
-    fn visit_numeric_for(&mut self, f: &full_moon::ast::NumericFor) {
-        self.enter_loop(f.block());
-    }
-    fn visit_numeric_for_end(&mut self, _: &full_moon::ast::NumericFor) {
-        self.loops.pop();
-    }
-    fn visit_generic_for(&mut self, f: &full_moon::ast::GenericFor) {
-        self.enter_loop(f.block());
-    }
-    fn visit_generic_for_end(&mut self, _: &full_moon::ast::GenericFor) {
-        self.loops.pop();
-    }
-    fn visit_function_body(&mut self, _: &full_moon::ast::FunctionBody) {
-        self.loops.push(Vec::new());
-    }
-    fn visit_function_body_end(&mut self, _: &full_moon::ast::FunctionBody) {
-        self.loops.pop();
-    }
-    fn visit_goto(&mut self, g: &full_moon::ast::lua52::Goto) {
-        let name = g.label_name().token().to_string();
-        let sp = span(g);
-        if self
-            .loops
-            .last()
-            .is_some_and(|labels| labels.contains(&name))
-        {
-            let text = pad("continue", (sp.end - sp.start) as usize);
-            self.lower.edits.push(Edit {
-                start: sp.start,
-                end: sp.end,
-                text,
-                order: 0,
-            });
-        } else {
-            self.lower.errors.push(LowerError {
-                span: sp,
-                message: format!("`goto {name}` cannot be lowered to Luau: only a jump to a label that ends the enclosing loop body (`continue`) can"),
-            });
-        }
-    }
-    fn visit_label(&mut self, l: &full_moon::ast::lua52::Label) {
-        // Luau has no labels: a loop-closing one is `continue`'s implicit target, and any other
-        // is unreachable once every other `goto` is an error.
-        let sp = span(l);
-        self.lower.edits.push(Edit {
-            start: sp.start,
-            end: sp.end,
-            text: String::new(),
-            order: 0,
-        });
-    }
-}
-
-/// Labels after which control reaches the end of `b` with nothing run: a last-statement label,
-/// or one that ends a branch of a last-statement `if` or `do` (gotos to it can only come from
-/// inside that branch, so they all mean "next iteration").
-fn tail_labels(b: &Block, out: &mut Vec<String>) {
-    if b.last_stmt().is_some() {
-        return;
-    }
-    match b.stmts().last() {
-        Some(Stmt::Label(l)) => out.push(l.name().token().to_string()),
-        Some(Stmt::If(i)) => {
-            tail_labels(i.block(), out);
-            for ei in i.else_if().into_iter().flatten() {
-                tail_labels(ei.block(), out);
-            }
-            if let Some(e) = i.else_block() {
-                tail_labels(e, out);
-            }
-        }
-        Some(Stmt::Do(d)) => tail_labels(d.block(), out),
-        _ => {}
-    }
-}
-
-fn pad(s: &str, len: usize) -> String {
-    format!("{s:<len$}")
+    let (edits, errors) = crate::goto::lower(ast);
+    v.edits.extend(edits.into_iter().map(|e| Edit {
+        start: e.start,
+        end: e.end,
+        text: e.text,
+        order: e.order,
+    }));
+    v.errors.extend(errors);
 }
 
 /// Apply edits to `text` (positions are offsets into `text`, which has the source's offsets).
@@ -317,7 +224,17 @@ mod tests {
         let src = "local function f(a: number,\n  b: string?): (number, string)\n  return a, b as string\nend\ntype T = {x: number}\nreturn f\n";
         let out = lower(src).unwrap();
         assert_eq!(out.lines().count(), src.lines().count());
-        assert!(!out.contains("number") && !out.contains("type T"), "{out}");
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(!lines[..4].iter().any(|l| l.contains("number")), "{out}");
+        // A declared type becomes a run-time value where it stands.
+        assert!(
+            lines[4].contains(r#"T = __wippy_type_scope("type T = {x: number}", {})"#),
+            "{out}"
+        );
+        assert!(
+            lines[0].starts_with("local __wippy_type_scope = __wippy_types();"),
+            "{out}"
+        );
         luau_ok(&out);
     }
 
@@ -325,21 +242,51 @@ mod tests {
     fn goto_continue_becomes_continue() {
         let src = "for i = 1, 3 do\n  if i == 2 then goto continue end\n  print(i)\n  ::continue::\nend\n";
         let out = lower(src).unwrap();
-        assert!(out.contains("if i == 2 then continue      end"), "{out}");
-        assert!(!out.contains("::"), "{out}");
+        assert!(out.contains("if i == 2 then do continue end end"), "{out}");
+        assert!(
+            !out.contains("::") && !out.contains(crate::goto::FLAG),
+            "{out}"
+        );
         luau_ok(&out);
     }
 
     #[test]
-    fn other_gotos_are_errors_with_position() {
-        let src =
-            "for i = 1, 3 do\n  for j = 1, 3 do\n    goto continue\n  end\n  ::continue::\nend\n";
+    fn every_goto_lowers_to_luau_with_the_same_lines() {
+        for src in [
+            // continue of an outer loop from an inner one
+            "for i = 1, 3 do\n  for j = 1, 3 do\n    goto continue\n  end\n  ::continue::\nend\n",
+            // forward to the end of a function
+            "local function f(x)\n  if x then goto done end\n  print(1)\n  ::done::\nend\n",
+            // backward (a retry loop), with a break inside the label's loop
+            "local n = 0\n ::again::\nn = n + 1\nwhile true do\n  if n < 3 then goto again end\n  break\nend\n",
+            // two labels in one block, jumps both ways
+            "local i = 0\ngoto b\n ::a::\ni = i + 1\n ::b::\nif i < 3 then goto a end\nreturn i\n",
+            // a label at the start of a loop body ("redo"), a break that must leave its loop
+            "while x do\n  ::top::\n  if y then goto top end\n  if z then break end\nend\n",
+        ] {
+            let out = lower(src).unwrap_or_else(|e| panic!("{src}: {e:?}"));
+            assert_eq!(out.lines().count(), src.lines().count(), "{out}");
+            let plain = out.replace(crate::goto::FLAG, "");
+            assert!(!plain.contains("goto") && !plain.contains("::"), "{out}");
+            luau_ok(&out);
+        }
+    }
+
+    #[test]
+    fn unlowerable_gotos_are_errors_with_position() {
+        let e = lower("goto nowhere\n").unwrap_err();
+        assert!(e.message.contains("no visible label"), "{e:?}");
+        assert_eq!(e.span, 0..12);
+        // Lua 5.3 refuses a forward jump into a local's scope ("jumps into the scope of
+        // local 'v'"), unless the label ends its block.
+        let src = "goto b\n ::a::\nlocal v = 1\n ::b::\nprint(v)\ngoto a\n";
         let e = lower(src).unwrap_err();
-        assert_eq!(
-            &src[e.span.start as usize..e.span.end as usize],
-            "goto continue"
+        assert_eq!(&src[e.span.start as usize..e.span.end as usize], "goto b");
+        assert!(
+            e.message.contains("jumps into the scope of local `v`"),
+            "{e:?}"
         );
-        let e = lower("goto done\nprint(1)\n::done::\n").unwrap_err();
-        assert!(e.message.contains("goto done"), "{e:?}");
+        let at_end = "do\n  goto done\n  local x = 1\n  print(x)\n  ::done::\nend\n";
+        luau_ok(&lower(at_end).unwrap_or_else(|e| panic!("{e:?}")));
     }
 }

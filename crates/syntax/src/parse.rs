@@ -141,6 +141,89 @@ fn lexer_error(text: &str) -> Option<(Range<u32>, String)> {
     Some((start..(e.bytes() as u32).max(start + 1), message))
 }
 
+/// A chunk parsed for an editor: the pre-pass tables and the tree full_moon recovered, even
+/// when the text has syntax errors (`errors` lists them, byte range and message).
+pub struct Recovered {
+    /// The pre-pass output.
+    pub prepared: Prepared,
+    /// The recovered tree: statements the parser could not read are dropped and missing tokens
+    /// (a `)`, an `end`) are phantoms without a position, so spans of nodes ending in one may
+    /// end early. `None` when the pre-pass refused the text (type syntax, nesting) or the
+    /// parser panicked.
+    pub ast: Option<Ast>,
+    /// Every syntax error (byte range, message), in source order.
+    pub errors: Vec<(Range<u32>, String)>,
+}
+
+/// Parse `src` in `dialect` keeping full_moon's recovered tree ([`full_moon::parse_fallible`]),
+/// for editor features that must work while the code is being typed. [`parse_chunk`] is what
+/// diagnostics use; this never changes them.
+pub fn parse_chunk_recovering(src: &str, dialect: Dialect) -> Recovered {
+    let prepared = prepare(src, dialect);
+    if let Some(err) = prepared.error.clone() {
+        return Recovered {
+            prepared,
+            ast: None,
+            errors: vec![err],
+        };
+    }
+    let result = quietly(|| {
+        let mut text = prepared.text.clone();
+        let mut first: Option<Vec<(Range<u32>, String)>> = None;
+        let mut attempts = 0;
+        loop {
+            let r = full_moon::parse_fallible(&text, LuaVersion::new());
+            let mut errors: Vec<(Range<u32>, String)> = r
+                .errors()
+                .iter()
+                .map(|e| {
+                    let (s, e2) = e.range();
+                    let start = s.bytes() as u32;
+                    (
+                        start..(e2.bytes() as u32).max(start),
+                        e.error_message().to_string(),
+                    )
+                })
+                .collect();
+            errors.sort_by_key(|(r, _)| r.start);
+            // A tokenizer error (an unfinished string) leaves no tree: blank the rest of its
+            // line, at the same offsets, and parse again.
+            let token_error = r.errors().iter().find_map(|e| match e {
+                full_moon::Error::TokenizerError(t) => Some(t.range().0.bytes()),
+                _ => None,
+            });
+            let errors = first.get_or_insert(errors).clone();
+            match token_error {
+                Some(at) if attempts < 8 && text.is_char_boundary(at) => {
+                    attempts += 1;
+                    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+                    let blank = " ".repeat(end - at);
+                    text.replace_range(at..end, &blank);
+                }
+                _ => return (r.into_ast(), errors),
+            }
+        }
+    });
+    match result {
+        Ok((ast, errors)) => Recovered {
+            prepared,
+            ast: Some(ast),
+            errors,
+        },
+        Err(()) => {
+            let error = lexer_error(&prepared.text).unwrap_or((
+                0..0,
+                "the parser failed on this file (internal error); please report it".into(),
+            ));
+            Recovered {
+                prepared,
+                ast: None,
+                errors: vec![error],
+            }
+        }
+    }
+}
+
 /// In Wippy Lua, full_moon's Luau-only statements are errors: the Wippy VM does not run them
 /// (wippy-facts §1.1: no `continue`, `+=`, if-expressions, string interpolation).
 fn luau_only_syntax(ast: &Ast, dialect: Dialect) -> Option<(Range<u32>, String)> {
@@ -220,6 +303,24 @@ mod tests {
         let src = "local n = 0\nn += 1\n";
         assert!(parse_chunk(src, Dialect::Wippy).ast.is_err());
         assert!(parse_chunk(src, Dialect::Luau).ast.is_ok());
+    }
+
+    #[test]
+    fn recovering_keeps_the_statements_around_an_error() {
+        let src = "local json = require(\"json\")\nlocal x = json.\nlocal y = 1\nreturn y\n";
+        assert!(parse_chunk(src, Dialect::Wippy).ast.is_err());
+        let r = parse_chunk_recovering(src, Dialect::Wippy);
+        assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+        let ast = r.ast.expect("a recovered tree");
+        assert!(ast.nodes().stmts().count() >= 3);
+        // An unfinished string: the rest of its line is dropped, the rest of the file kept.
+        let src = "local function f(a)\n    local s = require(\"\n    return a\nend\nreturn f\n";
+        let r = parse_chunk_recovering(src, Dialect::Wippy);
+        let ast = r.ast.expect("a recovered tree");
+        assert!(ast.nodes().stmts().count() >= 1 && !r.errors.is_empty());
+        assert!(ast.to_string().contains("return a"));
+        let deep = format!("local t = {}1{}", "{".repeat(1000), "}".repeat(1000));
+        assert!(parse_chunk_recovering(&deep, Dialect::Wippy).ast.is_none());
     }
 
     #[test]

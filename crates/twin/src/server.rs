@@ -64,6 +64,8 @@ pub struct Options {
     pub state: StateChoice,
     /// Connection and request limits.
     pub limits: HttpLimits,
+    /// Log one line per request to stderr: method, path, status, handler, microseconds.
+    pub log_requests: bool,
 }
 
 struct Job {
@@ -147,7 +149,48 @@ fn to_hyper(r: Response) -> hyper::Response<Full<Bytes>> {
     })
 }
 
-async fn answer(shared: Arc<Shared>, req: hyper::Request<Incoming>) -> Response {
+/// The request log line: `POST /orders 201 create_order 153µs` (`-` when no handler ran).
+pub fn log_line(
+    method: &str,
+    path: &str,
+    status: u16,
+    handler: Option<&str>,
+    micros: u128,
+) -> String {
+    format!(
+        "{method} {path} {status} {} {micros}µs",
+        handler.unwrap_or("-")
+    )
+}
+
+/// Answer one request, logging it when `log` is set.
+async fn answer_logged(shared: Arc<Shared>, req: hyper::Request<Incoming>, log: bool) -> Response {
+    if !log {
+        return answer(shared, req, &mut None).await;
+    }
+    let started = std::time::Instant::now();
+    let method = req.method().as_str().to_ascii_uppercase();
+    let path = req.uri().path().to_owned();
+    let mut handler = None;
+    let response = answer(shared, req, &mut handler).await;
+    eprintln!(
+        "{}",
+        log_line(
+            &method,
+            &path,
+            response.status,
+            handler.as_deref(),
+            started.elapsed().as_micros()
+        )
+    );
+    response
+}
+
+async fn answer(
+    shared: Arc<Shared>,
+    req: hyper::Request<Incoming>,
+    ran: &mut Option<String>,
+) -> Response {
     let method = req.method().as_str().to_ascii_uppercase();
     let path = req.uri().path().to_owned();
     let query = req
@@ -194,6 +237,7 @@ async fn answer(shared: Arc<Shared>, req: hyper::Request<Incoming>) -> Response 
     let Some(handler) = plan.handler.clone() else {
         return shared.twin.fall_through(&plan, &method, &path);
     };
+    *ran = Some(handler.clone());
     let request = Request {
         method: method.clone(),
         path: path.clone(),
@@ -282,9 +326,10 @@ pub async fn serve(
                 };
                 let _ = stream.set_nodelay(true);
                 let shared = shared.clone();
+                let log = options.log_requests;
                 let service = service_fn(move |req| {
                     let shared = shared.clone();
-                    async move { Ok::<_, Infallible>(to_hyper(answer(shared, req).await)) }
+                    async move { Ok::<_, Infallible>(to_hyper(answer_logged(shared, req, log).await)) }
                 });
                 let mut builder = hyper::server::conn::http1::Builder::new();
                 builder

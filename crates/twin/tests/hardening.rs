@@ -167,6 +167,7 @@ fn server(limits: HttpLimits) -> Server {
             workers: 1,
             state: StateChoice::Memory,
             limits,
+            log_requests: false,
         };
         let served = rt.block_on(twin::server::serve(
             fixture(),

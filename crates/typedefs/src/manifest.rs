@@ -357,7 +357,10 @@ impl Loader<'_> {
                     message: "a type has either `type` (an alias) or `methods`/`fields` (an interface), not both".into(),
                 });
             }
-            let ty = self.ty(&item, alias, &t.type_params)?;
+            let ty = name_record(
+                self.ty(&item, alias, &t.type_params)?,
+                format!("{}.{name}", self.module),
+            );
             return Ok(TypeDef::Alias {
                 type_params,
                 ty,
@@ -398,6 +401,18 @@ impl Loader<'_> {
             fields,
             description: t.description.clone(),
         })))
+    }
+}
+
+/// An alias of a record type names the record, so messages say `http_client.Response`.
+pub fn name_record(ty: Type, name: String) -> Type {
+    match ty {
+        Type::Record(r) if r.name.is_none() => {
+            let mut r = Arc::unwrap_or_clone(r);
+            r.name = Some(name);
+            Type::Record(Arc::new(r))
+        }
+        t => t,
     }
 }
 

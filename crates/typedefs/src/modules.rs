@@ -1,15 +1,13 @@
-//! The set of known modules: the bundled manifests plus the user's (`--typedefs DIR`), with the
-//! lookups every consumer needs: globals of an environment, named-type resolution, and member
-//! lookup on a value type (`json.decode`, `db:query`, `s:upper`).
+//! The set of known modules: the bundled manifests plus the user's (`--typedefs DIR`), with
+//! globals of an environment and named-type resolution. Member lookup and listing on a value
+//! type (`json.decode`, `db:query`, `s:upper`) are in [`crate::members`].
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use crate::manifest::{map_type, parse_manifest, Environment, Expose, ManifestError, Module};
-use crate::types::{
-    FunctionType, Interface, MemberKind, NamedRef, Namespace, TableDef, Type, TypeDef,
-};
+use crate::types::{NamedRef, Type, TypeDef};
 
 mod bundled {
     include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
@@ -32,40 +30,75 @@ pub struct Global {
     pub module: String,
 }
 
-/// The result of looking up `recv.name` / `recv:name`.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Lookup {
-    /// A field, constant, function or nested table.
-    Found {
-        /// Its type.
-        ty: Type,
-        /// One-line description.
-        description: Option<String>,
-    },
-    /// A method of an interface (first parameter `self`).
-    Method {
-        /// The signature, generics substituted, `self` still first.
-        func: Arc<FunctionType>,
-        /// Qualified owner (`sql.DB`).
-        owner: String,
-        /// One-line description.
-        description: Option<String>,
-    },
-    /// The receiver's type is fully known and has no such member.
-    Missing {
-        /// How to name the receiver in a message: `module json`, `sql.DB`.
-        owner: String,
-        /// Whether the owner has methods (so "no method" is the right wording for `:`).
-        is_object: bool,
-        /// The closest existing member name, if one is close.
-        suggestion: Option<String>,
-    },
-    /// Nothing is known (any, unknown, an open table, …).
-    Unknown,
+/// Named types declared in Lua code: the chunk's own (`type Point = {…}`, resolved before
+/// manifests for a bare name) and those of the libraries it imports, by the entry id of the
+/// chunk that declared them (a library's signatures name them so, see [`NamedRef::chunk`];
+/// code names them `alias.Point`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LocalTypes {
+    own: BTreeMap<String, TypeDef>,
+    foreign: BTreeMap<(Arc<str>, String), TypeDef>,
+    aliases: BTreeMap<String, Arc<str>>,
 }
 
-/// Named types declared in Lua code (`type Point = {…}`), resolved before manifests.
-pub type LocalTypes = BTreeMap<String, TypeDef>;
+impl LocalTypes {
+    /// No types.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Declare a type of the chunk itself (a later declaration of the same name wins).
+    pub fn insert(&mut self, name: String, def: TypeDef) {
+        self.own.insert(name, def);
+    }
+
+    /// The chunk's own type `name`.
+    pub fn get(&self, name: &str) -> Option<&TypeDef> {
+        self.own.get(name)
+    }
+
+    /// Whether the chunk declares a type `name`.
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.own.contains_key(name)
+    }
+
+    /// The chunk's own types by name.
+    pub fn own(&self) -> impl Iterator<Item = (&String, &TypeDef)> {
+        self.own.iter()
+    }
+
+    /// Types of other chunks: ((declaring entry id, name), definition).
+    pub fn foreign(&self) -> impl Iterator<Item = (&(Arc<str>, String), &TypeDef)> {
+        self.foreign.iter()
+    }
+
+    /// Add a type declared by the chunk of entry `chunk` (an imported library).
+    pub fn insert_foreign(&mut self, chunk: Arc<str>, name: String, def: TypeDef) {
+        self.foreign.insert((chunk, name), def);
+    }
+
+    /// Let `alias.Name` in annotations name the types of the library `chunk` (an `imports:`
+    /// alias).
+    pub fn insert_alias(&mut self, alias: String, chunk: Arc<str>) {
+        self.aliases.insert(alias, chunk);
+    }
+
+    /// The entry id of the library imported as `alias`, if it declares types.
+    pub fn alias(&self, alias: &str) -> Option<&Arc<str>> {
+        self.aliases.get(alias)
+    }
+
+    fn lookup(&self, n: &NamedRef) -> Option<&TypeDef> {
+        match (&n.chunk, &n.module) {
+            (Some(c), _) => self.foreign.get(&(c.clone(), n.name.clone())),
+            (None, None) => self.own.get(&n.name),
+            (None, Some(alias)) => {
+                let c = self.aliases.get(alias)?;
+                self.foreign.get(&(c.clone(), n.name.clone()))
+            }
+        }
+    }
+}
 
 impl ModuleSet {
     /// The bundled manifests (parsed once per process). A bundled manifest that fails to load is
@@ -101,6 +134,13 @@ impl ModuleSet {
     /// same name). Errors: unreadable directory or file, bad JSON, bad type syntax.
     pub fn with_user_dir(dir: &Path) -> Result<ModuleSet, Vec<ManifestError>> {
         let mut set = ModuleSet::bundled().clone();
+        set.add_dir(dir)?;
+        Ok(set)
+    }
+
+    /// Add every `*.json` manifest in `dir` (in file name order; each replaces a module of the
+    /// same name). On errors nothing is added and every error is returned.
+    pub fn add_dir(&mut self, dir: &Path) -> Result<(), Vec<ManifestError>> {
         let read_err = |what: String, e: std::io::Error| ManifestError {
             module: what,
             item: "read".into(),
@@ -114,21 +154,24 @@ impl ModuleSet {
             .collect();
         paths.sort();
         let mut errors = Vec::new();
+        let mut loaded = Vec::new();
         for p in paths {
             let origin = p.display().to_string();
             match std::fs::read_to_string(&p) {
                 Ok(json) => match parse_manifest(&json, &origin).and_then(|m| m.load()) {
-                    Ok(m) => set.insert(m),
+                    Ok(m) => loaded.push(m),
                     Err(e) => errors.push(e),
                 },
                 Err(e) => errors.push(read_err(origin, e)),
             }
         }
-        if errors.is_empty() {
-            Ok(set)
-        } else {
-            Err(errors)
+        if !errors.is_empty() {
+            return Err(errors);
         }
+        for m in loaded {
+            self.insert(m);
+        }
+        Ok(())
     }
 
     /// Add or replace a module.
@@ -173,7 +216,7 @@ impl ModuleSet {
                 }
                 Expose::Spread => {
                     for (name, member) in &m.table.members {
-                        let ty = member_type(&m.name, name, &m.table, member);
+                        let ty = crate::members::member_type(&m.name, name, member);
                         out.insert(
                             name.clone(),
                             Global {
@@ -191,145 +234,19 @@ impl ModuleSet {
 
     /// Resolve a named type reference: local (code-declared) types first for unqualified names,
     /// then the manifests. Generic arguments are substituted into the definition.
+    ///
+    /// A name qualified with a chunk ([`NamedRef::chunk`]) is that library's type; `m.Name` is
+    /// manifest `m`'s, else the type of the library imported as `m`.
     pub fn resolve(&self, n: &NamedRef, local: Option<&LocalTypes>) -> Option<TypeDef> {
-        let def = match &n.module {
-            None => local.and_then(|l| l.get(&n.name)).cloned()?,
-            Some(m) => self.get(m)?.types.get(&n.name).cloned()?,
+        let manifest = match (&n.chunk, &n.module) {
+            (None, Some(m)) => self.get(m).and_then(|m| m.types.get(&n.name)),
+            _ => None,
+        };
+        let def = match manifest {
+            Some(d) => d.clone(),
+            None => local?.lookup(n)?.clone(),
         };
         Some(instantiate(def, &n.args))
-    }
-
-    /// Look up `recv.name` (`colon` false) or `recv:name` (`colon` true).
-    pub fn member(
-        &self,
-        recv: &Type,
-        name: &str,
-        colon: bool,
-        local: Option<&LocalTypes>,
-    ) -> Lookup {
-        self.member_depth(recv, name, colon, local, 0)
-    }
-
-    fn member_depth(
-        &self,
-        recv: &Type,
-        name: &str,
-        colon: bool,
-        local: Option<&LocalTypes>,
-        depth: u8,
-    ) -> Lookup {
-        if depth > 8 {
-            return Lookup::Unknown;
-        }
-        match recv {
-            Type::Namespace(ns) => match ns.table.members.get(name) {
-                Some(m) => Lookup::Found {
-                    ty: member_type(&ns.module, &format!("{}.{name}", ns.path), &ns.table, m),
-                    description: m.description.clone(),
-                },
-                None => Lookup::Missing {
-                    owner: if ns.path.contains('.') {
-                        format!("table {}", ns.path)
-                    } else {
-                        format!("module {}", ns.path)
-                    },
-                    is_object: false,
-                    suggestion: suggest(name, ns.table.members.keys()),
-                },
-            },
-            Type::Named(n) => match self.resolve(n, local) {
-                Some(TypeDef::Interface(iface)) => interface_member(&iface, name, colon),
-                Some(TypeDef::Alias { ty, .. }) => {
-                    self.member_depth(&ty, name, colon, local, depth + 1)
-                }
-                None => Lookup::Unknown,
-            },
-            Type::Error => {
-                let m = self
-                    .get("errors")
-                    .and_then(|e| e.types.get("Error").cloned());
-                match m {
-                    Some(TypeDef::Interface(iface)) => {
-                        match interface_member(&iface, name, colon) {
-                            Lookup::Missing { .. } => Lookup::Unknown,
-                            found => found,
-                        }
-                    }
-                    _ => Lookup::Unknown,
-                }
-            }
-            Type::String | Type::Literal(crate::types::Literal::String(_)) if colon => {
-                match self.get("string") {
-                    Some(s) => self.member_depth(&s.value_type(), name, false, local, depth + 1),
-                    None => Lookup::Unknown,
-                }
-            }
-            Type::Record(r) => match r.field(name) {
-                Some(f) => Lookup::Found {
-                    ty: if f.optional {
-                        f.ty.clone().optional()
-                    } else {
-                        f.ty.clone()
-                    },
-                    description: f.description.clone(),
-                },
-                None if r.open => Lookup::Unknown,
-                None => Lookup::Missing {
-                    owner: r.name.clone().unwrap_or_else(|| recv.to_string()),
-                    is_object: false,
-                    suggestion: suggest(name, r.fields.iter().map(|f| &f.name)),
-                },
-            },
-            Type::Map(k, v) if matches!(**k, Type::String | Type::Any) => Lookup::Found {
-                ty: (**v).clone(),
-                description: None,
-            },
-            Type::Optional(inner) => self.member_depth(inner, name, colon, local, depth + 1),
-            _ => Lookup::Unknown,
-        }
-    }
-}
-
-fn interface_member(iface: &Interface, name: &str, colon: bool) -> Lookup {
-    if let Some(m) = iface.methods.get(name) {
-        return Lookup::Method {
-            func: m.ty.clone(),
-            owner: iface.name.clone(),
-            description: m.description.clone(),
-        };
-    }
-    if let Some(f) = iface.fields.get(name) {
-        return Lookup::Found {
-            ty: if f.optional {
-                f.ty.clone().optional()
-            } else {
-                f.ty.clone()
-            },
-            description: f.description.clone(),
-        };
-    }
-    let names = if colon {
-        iface.methods.keys().collect::<Vec<_>>()
-    } else {
-        iface.methods.keys().chain(iface.fields.keys()).collect()
-    };
-    Lookup::Missing {
-        owner: iface.name.clone(),
-        is_object: !iface.methods.is_empty(),
-        suggestion: suggest(name, names),
-    }
-}
-
-/// The type of a module-table member; nested tables become namespaces with the dotted path.
-fn member_type(module: &str, path: &str, _table: &TableDef, m: &crate::types::Member) -> Type {
-    match &m.kind {
-        MemberKind::Function(f) => Type::Function(f.clone()),
-        MemberKind::Table(t) => Type::Namespace(Arc::new(Namespace {
-            path: path.to_owned(),
-            module: module.to_owned(),
-            table: t.clone(),
-        })),
-        MemberKind::Constant(t, _) => t.clone(),
     }
 }
 
@@ -350,15 +267,7 @@ fn instantiate(def: TypeDef, args: &[Type]) -> TypeDef {
         _ => None,
     };
     match def {
-        TypeDef::Alias {
-            type_params,
-            ty,
-            description,
-        } => TypeDef::Alias {
-            type_params,
-            ty: map_type(ty, &mut subst),
-            description,
-        },
+        d @ TypeDef::Alias { .. } => d.map_alias(|ty| map_type(ty, &mut subst)),
         TypeDef::Interface(i) => {
             let mut i = Arc::unwrap_or_clone(i);
             for m in i.methods.values_mut() {
@@ -374,35 +283,10 @@ fn instantiate(def: TypeDef, args: &[Type]) -> TypeDef {
     }
 }
 
-/// The candidate closest to `name` by edit distance, if close enough to be a likely typo.
-pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a String>) -> Option<String> {
-    let limit = (name.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, c)| (*d, c.len()))
-        .map(|(_, c)| c.clone())
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::members::{suggest, Lookup};
 
     #[test]
     fn bundled_manifests_load() {

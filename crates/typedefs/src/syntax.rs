@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use crate::lexer::{lex, parse_number, string_value, NumberValue, Token, TokenKind};
-use crate::types::{Field, FunctionType, Literal, Param, Record, Type, TypeParam};
+use crate::types::{Field, FunctionType, Literal, Param, Record, Shape, Type, TypeParam};
 
 /// Deepest nesting of types accepted (`fun(): fun(): …`, `Box<Box<…>>`, `T[][]…`): each level
 /// costs parser stack here and in every walk over the type, so deeper input is an error rather
@@ -309,6 +309,7 @@ impl<'a> TypeParser<'a> {
             }
             "{" => self.parse_table(false),
             "(" => self.parse_paren(),
+            "<" => self.parse_generic_function(),
             "fun" | "function" if self.peek_at(1) == "(" || self.peek_at(1) == "<" => {
                 self.bump();
                 self.parse_fun()
@@ -417,6 +418,7 @@ impl<'a> TypeParser<'a> {
             return Ok(if readonly {
                 Type::Record(Arc::new(Record {
                     readonly,
+                    shape: Shape::Declared,
                     ..Record::default()
                 }))
             } else {
@@ -470,8 +472,9 @@ impl<'a> TypeParser<'a> {
         Ok(Type::Record(Arc::new(Record {
             fields,
             readonly,
-            // Declared records are structural: extra fields may exist (wippy-facts §1.5).
-            open: true,
+            // Declared records are structural: a value may carry more fields (wippy-facts
+            // §1.5), but only these may be read.
+            shape: Shape::Declared,
             name: None,
         })))
     }
@@ -493,6 +496,22 @@ impl<'a> TypeParser<'a> {
             Ok([item]) if item.name.is_none() && !item.variadic => Ok(item.ty),
             _ => self.err("expected `->` after a parameter list"),
         }
+    }
+
+    /// `<T, U: Bound>(params) -> returns`: a generic function type (manifests: `table.clone`).
+    fn parse_generic_function(&mut self) -> Result<Type> {
+        let outer = self.type_params.len();
+        let type_params = self.parse_type_params()?;
+        let items = self.parse_items()?;
+        self.expect("->")?;
+        let (returns, returns_variadic) = self.parse_arrow_returns()?;
+        self.type_params.truncate(outer);
+        Ok(Type::function(make_function(
+            type_params,
+            items,
+            returns,
+            returns_variadic,
+        )))
     }
 
     /// `( [item {',' item}] )` where item = `Name ':' type` | `'...' [type]` | type.

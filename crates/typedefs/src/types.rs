@@ -78,18 +78,48 @@ pub enum Literal {
 pub struct Record {
     /// Fields in declaration order.
     pub fields: Vec<Field>,
-    /// `readonly {…}`.
+    /// `readonly {…}`: no field may be assigned (go-lua E0008).
     pub readonly: bool,
-    /// True for the type of a table constructor in code: more fields may be assigned later, so
-    /// a missing field is not an error.
-    pub open: bool,
-    /// How to name it in messages (`library helpers (app.lib:helpers)`); not part of the type.
+    /// How complete the field list is (what a missing field means).
+    pub shape: Shape,
+    /// How to name it in messages (`Point`, `` `helpers` (app.lib:helpers) ``); not part of
+    /// the type.
     pub name: Option<String>,
+}
+
+/// How much a record type's field list says about the table (see [`Record::shape`]).
+///
+/// | shape | reading an unlisted field | as a source, a target's required field it lacks |
+/// |---|---|---|
+/// | `Declared` | E0004 | missing (E0000) |
+/// | `Sealed` | E0004 | missing (E0000) |
+/// | `Built` | unknown (`any`) | missing (E0000) |
+/// | `Open` | unknown (`any`) | unknown (accepted) |
+///
+/// Only a `Declared` record is a contract for writes: assigning a field checks its type.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Shape {
+    /// Written in type syntax (an annotation, a `type` declaration, a manifest): exactly the
+    /// fields that may be read or written. A value may carry more (width subtyping,
+    /// wippy-facts §1.5: "extra fields allowed").
+    #[default]
+    Declared,
+    /// The table a library returns, as its importers see it: every field it has is known
+    /// (reading another is an error), but its fields' types are what the library assigned,
+    /// not declarations (a test may replace one with a mock).
+    Sealed,
+    /// Built by a table constructor in code, with the fields assigned since in source order:
+    /// more may come in ways the walk does not follow, so reading another field is not an
+    /// error, but it is what the table holds when it is used.
+    Built,
+    /// A built table whose fields were also written where the walk cannot see them (computed
+    /// keys, handed to a function, a library of another project's version).
+    Open,
 }
 
 impl PartialEq for Record {
     fn eq(&self, o: &Record) -> bool {
-        self.fields == o.fields && self.readonly == o.readonly && self.open == o.open
+        self.fields == o.fields && self.readonly == o.readonly && self.shape == o.shape
     }
 }
 
@@ -97,6 +127,31 @@ impl Record {
     /// The field named `name`, if declared.
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Whether reading a field it does not list is an error (a declared record) rather than
+    /// unknown (a table built in code).
+    pub fn closed(&self) -> bool {
+        matches!(self.shape, Shape::Declared | Shape::Sealed)
+    }
+
+    /// How to name it in messages: its name, else its structure.
+    pub fn display(&self) -> String {
+        match &self.name {
+            Some(n) => n.clone(),
+            None => Type::Record(std::sync::Arc::new(self.clone())).to_string(),
+        }
+    }
+}
+
+impl Field {
+    /// The field's type as read: `T?` for an optional field.
+    pub fn read_type(&self) -> Type {
+        if self.optional {
+            self.ty.clone().optional()
+        } else {
+            self.ty.clone()
+        }
     }
 }
 
@@ -181,15 +236,24 @@ pub struct TypeParam {
 }
 
 /// A reference to a named type.
+///
+/// A name keeps its origin: a manifest module (`module`), or the Lua chunk that declared it
+/// (`chunk`, once the type is seen outside that chunk — a library's `type Point` in the
+/// signatures its importers see), so an importer's own `Point` never stands in for the
+/// library's.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NamedRef {
-    /// Module that declares it (`Some("sql")` for `sql.DB` or for `DB` inside the sql manifest);
-    /// `None` for a name declared in Lua code (`type Point = …`).
+    /// Module that declares it (`Some("sql")` for `sql.DB` or for `DB` inside the sql manifest),
+    /// or, written in code as `geo.Point`, the import alias of the library that declares it;
+    /// `None` for a bare name (`Point`).
     pub module: Option<String>,
     /// The type's name.
     pub name: String,
     /// Generic arguments (`Channel<string>`).
     pub args: Vec<Type>,
+    /// The entry id (`app.lib:geo`) of the chunk that declared it, when it is seen outside that
+    /// chunk; `None` for manifest types and for names as written in the current chunk.
+    pub chunk: Option<Arc<str>>,
 }
 
 impl NamedRef {
@@ -258,6 +322,24 @@ pub enum TypeDef {
     Interface(Arc<Interface>),
 }
 
+impl TypeDef {
+    /// The definition with an alias's type replaced by `f(type)` (interfaces unchanged).
+    pub fn map_alias(self, f: impl FnOnce(Type) -> Type) -> TypeDef {
+        match self {
+            TypeDef::Alias {
+                type_params,
+                ty,
+                description,
+            } => TypeDef::Alias {
+                type_params,
+                ty: f(ty),
+                description,
+            },
+            d => d,
+        }
+    }
+}
+
 /// An interface: an object with methods (first parameter `self`) and fields.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Interface {
@@ -303,6 +385,7 @@ impl Type {
             module: module.map(str::to_owned),
             name: name.to_owned(),
             args,
+            chunk: None,
         }))
     }
 

@@ -23,13 +23,13 @@ pub fn method_check(e: &Entry, exports: Option<&Type>, parse_failed: bool) -> Ve
         return Vec::new();
     }
     let msg = match exports {
-        Some(Type::Record(r)) if !r.open && r.field(&method.value).is_none() => {
+        Some(Type::Record(r)) if r.closed() && r.field(&method.value).is_none() => {
             let names: Vec<String> = r.fields.iter().map(|f| f.name.clone()).collect();
             let mut m = format!(
                 "method `{}` is not exported by the source of `{}`",
                 method.value, e.id
             );
-            if let Some(s) = typedefs::modules::suggest(&method.value, &names) {
+            if let Some(s) = typedefs::suggest(&method.value, &names) {
                 m.push_str(&format!("; did you mean `{s}`?"));
             }
             m

@@ -1,8 +1,9 @@
-//! `L0001`: valid Wippy Lua that the bundled Luau runtime cannot run, because the lowering to
-//! Luau (`syntax::lower`) has no translation for it — today a `goto` other than a jump to the
-//! label that ends the enclosing loop body. `wippy pack --bytecode` and `wippy run` refuse such
-//! a chunk; reporting it here puts the same finding in `wippy check` and the editor first.
-//! A warning: the real Wippy runtime runs the code.
+//! `L0001`: a `goto` that cannot be compiled — no visible label, a jump into the scope of a
+//! local, a jump out of its function. Lua 5.3 refuses these at compile time (go-lua's compiler:
+//! "no visible label", "jumps into the scope of local"), and the lowering to Luau
+//! (`syntax::lower::goto_problems`) cannot translate them, so `wippy pack --bytecode` and
+//! `wippy run` would refuse the chunk; reporting it here puts the finding in `wippy check` and
+//! the editor first.
 
 use full_moon::ast::Ast;
 
@@ -14,9 +15,8 @@ pub fn unlowerable(ast: &Ast, file: usize, entry_id: Option<&str>) -> Vec<Diagno
     syntax::lower::goto_problems(ast)
         .into_iter()
         .map(|e| {
-            let mut d = Diagnostic::new(Code::L0001, file, e.span, e.message).with_help(
-                "the real Wippy runtime runs it; `wippy pack --bytecode` and `wippy run` cannot",
-            );
+            let mut d = Diagnostic::new(Code::L0001, file, e.span, e.message)
+                .with_help("Lua 5.3 refuses this jump when it compiles the chunk");
             d.entry_id = entry_id.map(str::to_owned);
             d
         })

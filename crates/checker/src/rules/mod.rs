@@ -1,7 +1,7 @@
 //! The rules, one file per family; each code's family is in the [`crate::registry`].
 //!
 //! Rules that need the walk's scopes and types (`globals`, `members`, `calls`, `types`,
-//! `modules`, `unused`) are methods the walk calls at the point they apply; rules over a whole
+//! `records`, `operators`, `modules`, `unused`) are methods the walk calls at the point they apply; rules over a whole
 //! chunk or entry (`syntax`, `lowering`, `entries`) are functions the project driver calls.
 //! Every rule reports through [`crate::diagnostic::Diagnostic`] with a registry code, so
 //! suppression and configuration can be applied in one place after all rules ran.
@@ -12,6 +12,8 @@ pub mod globals;
 pub mod lowering;
 pub mod members;
 pub mod modules;
+pub mod operators;
+pub mod records;
 pub mod syntax;
 pub mod types;
 pub mod unused;

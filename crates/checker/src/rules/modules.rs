@@ -117,7 +117,7 @@ pub(crate) fn unknown_modules(project: &Project, modules: &ModuleSet) -> Vec<Dia
                     m.span.clone(),
                     format!("unknown module `{}` in `modules:` of `{}`", m.value, e.id),
                 );
-                if let Some(s) = typedefs::modules::suggest(&m.value, &names) {
+                if let Some(s) = typedefs::suggest(&m.value, &names) {
                     d = d.with_help(format!("did you mean `{s}`?"));
                 } else {
                     d = d.with_help("add a manifest for it with `--typedefs DIR`");

@@ -1,5 +1,6 @@
 //! `W0004` unused local variable, `W0006` unused import (go-lua's no-unused-vars and
-//! no-unused-imports, `wippy lint --rules`): reported when a local's scope closes.
+//! no-unused-imports, `wippy lint --rules`): reported when a local's scope closes. An import
+//! named in a type annotation (`geo.Point`) is used.
 
 use crate::diagnostic::Diagnostic;
 use crate::registry::Code;
@@ -11,6 +12,7 @@ impl Walker<'_> {
     pub(crate) fn unused_local(&mut self, id: usize) {
         let l = &self.locals[id];
         if l.used
+            || self.type_qualifiers.contains(&l.name)
             || l.name.starts_with('_')
             || matches!(l.kind, LocalKind::Param | LocalKind::LoopVar)
         {

@@ -1,10 +1,14 @@
-//! Member access and calls: `a.b.c`, `obj:m(…)`, `f(…)`, `require("x")`, checked against the
-//! manifests (arity, argument types, unknown members and methods).
+//! Member access and calls: `a.b.c`, `obj:m(…)`, `f(…)`, `require("x")`. A call of a known
+//! function type — a manifest function or method, a function of the chunk, a library's export —
+//! types its function-literal arguments from the signature, instantiates its generics from the
+//! arguments (`typedefs::generics`), is checked by `rules/calls.rs`, and gives the signature's
+//! returns.
 
 use std::sync::Arc;
 
 use full_moon::ast::{Call, Expression, FunctionArgs, FunctionCall, Index, Prefix, Suffix};
 use full_moon::tokenizer::{TokenReference, TokenType};
+use typedefs::generics::{Inference, Solution};
 use typedefs::manifest::map_type;
 use typedefs::{FunctionType, Literal, Lookup, Type};
 
@@ -17,19 +21,16 @@ pub(crate) struct Cur {
     pub(crate) ty: Type,
     /// Dotted description for messages (`json.decode`, `db:query`).
     pub(crate) path: String,
-    /// The type came from a manifest (arity is then exact).
-    pub(crate) strict: bool,
     /// It is an interface method reached with `.`: (owner, receiver type).
     pub(crate) dot_method: Option<(String, Type)>,
 }
 
 impl Cur {
-    /// A value of unknown type reached through `path`.
-    fn unknown(path: String) -> Cur {
+    /// A value of type `ty` reached through `path`.
+    fn new(ty: Type, path: impl Into<String>) -> Cur {
         Cur {
-            ty: Type::Any,
-            path,
-            strict: false,
+            ty,
+            path: path.into(),
             dot_method: None,
         }
     }
@@ -48,6 +49,18 @@ fn extend(path: &str, tail: &str) -> String {
     } else {
         format!("{path}{tail}")
     }
+}
+
+/// A call's arguments as the rules see them.
+pub(crate) struct Args<'e> {
+    /// Type of each argument (the first value of each).
+    pub(crate) types: Vec<Type>,
+    /// The argument expressions (empty for `f "s"` / `f {…}`).
+    pub(crate) exprs: Vec<&'e Expression>,
+    /// The last argument may give several values (a call or `...`).
+    pub(crate) last_multi: bool,
+    /// Byte range of the argument list.
+    pub(crate) span: std::ops::Range<u32>,
 }
 
 impl Walker<'_> {
@@ -77,57 +90,24 @@ impl Walker<'_> {
                 {
                     if let Some(Suffix::Call(Call::AnonymousCall(args))) = suffixes.first() {
                         let ty = self.require(args);
-                        return self.continue_chain(
-                            Cur {
-                                ty,
-                                path: "require(…)".into(),
-                                strict: false,
-                                dot_method: None,
-                            },
-                            &suffixes[1..],
-                        );
+                        return self.continue_chain(Cur::new(ty, "require(…)"), &suffixes[1..]);
                     }
                 }
-                let ty = self.read_name(name, span(t));
-                let strict = self.lookup(name).is_none() && self.env.globals.contains_key(name);
-                Cur {
-                    ty,
-                    path: name.to_owned(),
-                    strict,
-                    dot_method: None,
+                if name == "wraith" && self.env.kind.is_twin() && self.lookup(name).is_none() {
+                    if let [Suffix::Index(Index::Dot { name, .. }), Suffix::Call(Call::AnonymousCall(args)), rest @ ..] =
+                        suffixes
+                    {
+                        if ident(name) == "import" {
+                            let ty = self.wraith_import(args);
+                            return self.continue_chain(Cur::new(ty, "wraith.import(…)"), rest);
+                        }
+                    }
                 }
+                Cur::new(self.read_name(name, span(t)), name)
             }
-            Prefix::Expression(e) => {
-                let ty = self.expr(e);
-                Cur {
-                    ty,
-                    path: "(…)".into(),
-                    strict: false,
-                    dot_method: None,
-                }
-            }
-            _ => Cur::unknown("?".into()),
+            Prefix::Expression(e) => Cur::new(self.expr(e), "(…)"),
+            _ => Cur::new(Type::Any, "?"),
         };
-        if let Prefix::Name(t) = prefix {
-            if ident(t) == "wraith" && self.env.kind.is_twin() {
-                if let [Suffix::Index(Index::Dot { name, .. }), Suffix::Call(Call::AnonymousCall(args)), rest @ ..] =
-                    suffixes
-                {
-                    if ident(name) == "import" {
-                        let ty = self.wraith_import(args);
-                        return self.continue_chain(
-                            Cur {
-                                ty,
-                                path: "wraith.import(…)".into(),
-                                strict: false,
-                                dot_method: None,
-                            },
-                            rest,
-                        );
-                    }
-                }
-            }
-        }
         self.continue_chain(cur, suffixes)
     }
 
@@ -144,22 +124,13 @@ impl Walker<'_> {
                         Type::Literal(Literal::String(s)) if is_identifier(&s) => {
                             self.member(cur, s, span(expression))
                         }
-                        _ => Cur {
-                            ty: element_type(&cur.ty),
-                            path: extend(&cur.path, "[…]"),
-                            strict: false,
-                            dot_method: None,
-                        },
+                        _ => Cur::new(element_type(&cur.ty), extend(&cur.path, "[…]")),
                     };
                 }
                 Suffix::Call(Call::AnonymousCall(args)) => {
-                    values = self.call_value(&cur, args, false, &cur.ty.clone());
-                    cur = Cur {
-                        ty: values.first().cloned().unwrap_or(Type::Nil),
-                        path: extend(&cur.path, "(…)"),
-                        strict: false,
-                        dot_method: None,
-                    };
+                    values = self.call_value(&cur, args, false, &Type::Any);
+                    let ty = values.first().cloned().unwrap_or(Type::Nil);
+                    cur = Cur::new(ty, extend(&cur.path, "(…)"));
                 }
                 Suffix::Call(Call::MethodCall(mc)) => {
                     let name = ident(mc.name()).to_owned();
@@ -171,18 +142,8 @@ impl Walker<'_> {
                             .member(&recv, &name, true, Some(&self.local_types));
                     let path = extend(&cur.path, &format!(":{name}"));
                     let callee = match lookup {
-                        Lookup::Method { func, .. } => Cur {
-                            ty: Type::Function(func),
-                            path,
-                            strict: true,
-                            dot_method: None,
-                        },
-                        Lookup::Found { ty, .. } => Cur {
-                            ty,
-                            path,
-                            strict: cur.strict,
-                            dot_method: None,
-                        },
+                        Lookup::Method { func, .. } => Cur::new(Type::Function(func), path),
+                        Lookup::Found { ty, .. } => Cur::new(ty, path),
                         Lookup::Missing {
                             owner,
                             is_object,
@@ -201,21 +162,17 @@ impl Walker<'_> {
                                 suggestion,
                                 (cur.path.clone(), name.clone()),
                             );
-                            Cur::unknown(path)
+                            Cur::new(Type::Any, path)
                         }
-                        Lookup::Unknown => Cur::unknown(path),
+                        Lookup::Unknown => Cur::new(Type::Any, path),
                     };
                     values = self.call_value(&callee, mc.args(), true, &recv);
-                    cur = Cur {
-                        ty: values.first().cloned().unwrap_or(Type::Nil),
-                        path: extend(&callee.path, "(…)"),
-                        strict: false,
-                        dot_method: None,
-                    };
+                    let ty = values.first().cloned().unwrap_or(Type::Nil);
+                    cur = Cur::new(ty, extend(&callee.path, "(…)"));
                 }
                 _ => {
                     values = vec![Type::Any];
-                    cur = Cur::unknown(cur.path.clone());
+                    cur = Cur::new(Type::Any, cur.path.clone());
                 }
             }
             if !matches!(s, Suffix::Call(_)) {
@@ -234,16 +191,10 @@ impl Walker<'_> {
             .modules
             .member(&cur.ty, &name, false, Some(&self.local_types))
         {
-            Lookup::Found { ty, .. } => Cur {
-                ty,
-                path,
-                strict: cur.strict || matches!(cur.ty, Type::Namespace(_)),
-                dot_method: None,
-            },
+            Lookup::Found { ty, .. } => Cur::new(ty, path),
             Lookup::Method { func, owner, .. } => Cur {
                 ty: Type::Function(func),
                 path,
-                strict: true,
                 dot_method: Some((owner, cur.ty)),
             },
             Lookup::Missing {
@@ -255,9 +206,9 @@ impl Walker<'_> {
                 }
                 let key = (cur.path.clone(), name.clone());
                 self.missing_member(Code::E0004, sp, message, suggestion, key);
-                Cur::unknown(path)
+                Cur::new(Type::Any, path)
             }
-            Lookup::Unknown => Cur::unknown(path),
+            Lookup::Unknown => Cur::new(Type::Any, path),
         }
     }
 
@@ -269,70 +220,137 @@ impl Walker<'_> {
         colon: bool,
         recv: &Type,
     ) -> Vec<Type> {
-        let arg_exprs: Vec<&Expression> = match args {
+        let exprs: Vec<&Expression> = match args {
             FunctionArgs::Parentheses { arguments, .. } => arguments.iter().collect(),
             _ => Vec::new(),
         };
+        let f = match &callee.ty {
+            Type::Function(f) => Some(f.clone()),
+            _ => None,
+        };
+        let mut inference = f.as_ref().map(|f| Inference::new(f));
         // `type(x.m)` tests for a member's presence.
         let probe = callee.path == "type";
         self.probing += u32::from(probe);
-        let mut arg_types: Vec<Type> = match args {
-            FunctionArgs::Parentheses { arguments, .. } => {
-                arguments.iter().map(|e| self.expr(e)).collect()
+        let types: Vec<Type> = match args {
+            FunctionArgs::Parentheses { .. } => {
+                let mut types = Vec::with_capacity(exprs.len());
+                for (i, e) in exprs.iter().enumerate() {
+                    let param = f.as_ref().and_then(|f| param_type(f, colon, i, recv));
+                    // A function literal's parameters are typed by the signature, with the
+                    // type parameters the arguments before it bound.
+                    let expected = match (&param, &inference, e) {
+                        (Some(t), Some(inf), Expression::Function(_)) if inf.is_generic() => {
+                            Some(inf.solve().apply(t))
+                        }
+                        _ => param.clone(),
+                    };
+                    let t = self.expr_expecting(e, expected.as_ref());
+                    if let (Some(p), Some(inf)) = (&param, &mut inference) {
+                        let loose = self.is_loose(e);
+                        inf.argument(&self.rel(), p, &t, loose);
+                    }
+                    types.push(t);
+                }
+                types
             }
             FunctionArgs::String(s) => vec![string_token_type(s)],
             FunctionArgs::TableConstructor(t) => vec![self.table(t)],
             _ => Vec::new(),
         };
         self.probing -= u32::from(probe);
-        let last_multi = arg_exprs.last().is_some_and(|e| is_multi(e));
-        // A local table handed to a function may get fields we cannot see.
-        for e in &arg_exprs {
+        if let (FunctionArgs::String(_) | FunctionArgs::TableConstructor(_), Some(f), Some(inf)) =
+            (args, &f, &mut inference)
+        {
+            if let (Some(p), Some(t)) = (param_type(f, colon, 0, recv), types.first()) {
+                inf.argument(&self.rel(), &p, t, true);
+            }
+        }
+        // A local table handed to a function may get fields the walk cannot see.
+        for e in &exprs {
             if let Expression::Var(full_moon::ast::Var::Name(t)) = e {
                 if let Some(id) = self.lookup(ident(t)) {
                     self.mark_dynamic(id);
                 }
             }
         }
-        let Type::Function(f) = &callee.ty else {
+        let Some(f) = f else {
             return vec![Type::Any];
         };
-        let f = f.clone();
-        let call_span = span(args);
-        if !self.check_call(
-            callee,
-            &f,
-            &mut arg_types,
-            &arg_exprs,
-            colon,
-            recv,
-            last_multi,
-            call_span,
-        ) {
-            return returns_of(&f, recv);
-        }
-        returns_of(&f, recv)
+        let solution = inference.map(|inf| {
+            let s = inf.solve();
+            let violations = inf.violations(&self.rel(), &s);
+            (s, violations)
+        });
+        let (solution, violations) = solution.unwrap_or_default();
+        let args = Args {
+            types,
+            last_multi: exprs.last().is_some_and(|e| is_multi(e)),
+            exprs,
+            span: span(args),
+        };
+        self.check_call(callee, &f, &args, colon, recv, &solution, &violations);
+        returns_of(&f, recv, &solution)
     }
 }
 
-/// The result values of calling `f` on receiver `recv` (`self` in returns becomes `recv`).
-fn returns_of(f: &Arc<FunctionType>, recv: &Type) -> Vec<Type> {
-    let mut out: Vec<Type> = f
-        .returns
-        .iter()
-        .map(|t| {
-            map_type(t.clone(), &mut |t| {
-                matches!(t, Type::SelfType | Type::Param(_)).then(|| {
-                    if matches!(t, Type::SelfType) {
-                        recv.clone()
-                    } else {
-                        Type::Any
-                    }
-                })
-            })
-        })
-        .collect();
-    if f.returns_variadic.is_some() || out.is_empty() {
+impl Walker<'_> {
+    /// Whether an argument's type is only what the walk saw of a table built in code: a table
+    /// literal, or a local without annotation.
+    fn is_loose(&self, e: &Expression) -> bool {
+        match e {
+            Expression::TableConstructor(_) => true,
+            Expression::Var(full_moon::ast::Var::Name(t)) => self
+                .lookup(ident(t))
+                .is_some_and(|id| !self.locals[id].annotated),
+            _ => false,
+        }
+    }
+}
+
+/// The type of the parameter argument `i` fills (`self` in it is the receiver).
+fn param_type(f: &FunctionType, colon: bool, i: usize, recv: &Type) -> Option<Type> {
+    let t = match f.call_params(colon).get(i) {
+        Some(p) => p.ty.clone(),
+        None => f.variadic.clone()?,
+    };
+    Some(self_is(t, recv))
+}
+
+/// `t` with `self` replaced by the receiver's type. A function type inside `t` keeps its own
+/// `self` (a method of a returned table has its own receiver).
+pub(crate) fn self_is(t: Type, recv: &Type) -> Type {
+    if !has_self(&t) {
+        return t;
+    }
+    map_type(t, &mut |t| match t {
+        Type::SelfType => Some(recv.clone()),
+        Type::Function(_) => Some(t.clone()),
+        _ => None,
+    })
+}
+
+/// Whether `t` mentions `self` outside the function types it contains.
+fn has_self(t: &Type) -> bool {
+    match t {
+        Type::SelfType => true,
+        Type::Optional(t) | Type::Array(t) => has_self(t),
+        Type::Map(k, v) => has_self(k) || has_self(v),
+        Type::Union(ts) | Type::Intersection(ts) => ts.iter().any(has_self),
+        Type::Record(r) => r.fields.iter().any(|f| has_self(&f.ty)),
+        Type::Named(n) => n.args.iter().any(has_self),
+        _ => false,
+    }
+}
+
+/// The result values of calling `f` on receiver `recv`: `self` in the returns is the receiver,
+/// `f`'s type parameters their bindings. Types that mention neither are shared, not rebuilt.
+fn returns_of(f: &Arc<FunctionType>, recv: &Type, solution: &Solution) -> Vec<Type> {
+    let value = |t: &Type| solution.apply(&self_is(t.clone(), recv));
+    let mut out: Vec<Type> = f.returns.iter().map(value).collect();
+    if let Some(v) = &f.returns_variadic {
+        out.push(value(v));
+    } else if out.is_empty() {
         out.push(Type::Any);
     }
     out
@@ -353,7 +371,8 @@ fn is_identifier(s: &str) -> bool {
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-fn is_multi(e: &Expression) -> bool {
+/// Whether an expression may give several values (a call or `...`).
+pub(crate) fn is_multi(e: &Expression) -> bool {
     matches!(e, Expression::FunctionCall(_))
         || matches!(e, Expression::Symbol(t) if t.token().to_string() == "...")
 }

@@ -1,22 +1,35 @@
-//! Expression types: literals, operators, table constructors, function bodies, variables.
-
-use std::sync::Arc;
+//! Expression types: literals, variables, casts, `if` expressions, interpolated strings;
+//! operators are in `ops.rs`, table constructors in `table.rs`, calls in `call.rs`.
 
 use full_moon::ast::punctuated::Punctuated;
-use full_moon::ast::{
-    BinOp, Expression, Field as AstField, FunctionBody, Parameter, TableConstructor, UnOp, Var,
-    VarExpression,
-};
+use full_moon::ast::{Expression, UnOp, Var};
 use full_moon::tokenizer::TokenType;
 use typedefs::lexer::{parse_number, NumberValue};
-use typedefs::{Field, FunctionType, Literal, Param, Record, Type};
+use typedefs::{FunctionType, Literal, Type};
 
-use super::{add_field, ident, span, LocalKind, Walker};
+use super::{ident, span, Walker};
 
 impl Walker<'_> {
     /// Type of the first value of an expression.
     pub(crate) fn expr(&mut self, e: &Expression) -> Type {
         self.expr_multi(e).into_iter().next().unwrap_or(Type::Nil)
+    }
+
+    /// Type of the first value of an expression whose value goes where `expected` is expected:
+    /// a function literal takes its unannotated parameters' types from it.
+    pub(crate) fn expr_expecting(&mut self, e: &Expression, expected: Option<&Type>) -> Type {
+        match (e, expected.map(Type::non_nil)) {
+            (Expression::Function(f), Some(Type::Function(sig))) => self.function_value(f, &sig),
+            _ => self.expr(e),
+        }
+    }
+
+    fn function_value(
+        &mut self,
+        f: &full_moon::ast::AnonymousFunction,
+        sig: &FunctionType,
+    ) -> Type {
+        self.function_body(f.body(), None, Some(sig))
     }
 
     /// All values of an expression (several for a call or `...`).
@@ -62,29 +75,12 @@ impl Walker<'_> {
                 self.probing += u32::from(probe);
                 let t = self.expr(expression);
                 self.probing -= u32::from(probe);
-                one(match unop {
-                    UnOp::Not(_) => Type::Boolean,
-                    UnOp::Hash(_) => Type::Integer,
-                    UnOp::Minus(_) => match t.widen() {
-                        Type::Integer => Type::Integer,
-                        _ => Type::Number,
-                    },
-                    UnOp::Tilde(_) => Type::Integer,
-                    _ => Type::Any,
-                })
+                one(self.unary(unop, &t, span(&**expression)))
             }
             Expression::BinaryOperator { lhs, binop, rhs } => {
-                let probe = matches!(
-                    binop,
-                    BinOp::And(_) | BinOp::Or(_) | BinOp::TwoEqual(_) | BinOp::TildeEqual(_)
-                );
-                self.probing += u32::from(probe);
-                let l = self.expr(lhs);
-                let r = self.expr(rhs);
-                self.probing -= u32::from(probe);
-                one(binary(binop, &l, &r))
+                one(self.binary_expr(lhs, binop, rhs))
             }
-            Expression::Function(f) => one(self.function_body(f.body(), None)),
+            Expression::Function(f) => one(self.function_body(f.body(), None, None)),
             Expression::FunctionCall(c) => self.call(c),
             Expression::TableConstructor(t) => one(self.table(t)),
             Expression::Var(v) => one(self.read_var(v)),
@@ -97,7 +93,7 @@ impl Walker<'_> {
                     tys.push(self.expr(ei.expression()));
                 }
                 tys.push(self.expr(x.else_expression()));
-                one(Type::union(tys.iter().map(Type::widen)))
+                one(typedefs::join(tys.iter().map(Type::widen)))
             }
             Expression::InterpolatedString(s) => {
                 for seg in s.segments() {
@@ -182,187 +178,5 @@ impl Walker<'_> {
         }
         self.undefined_global(name, sp);
         Type::Any
-    }
-
-    /// `t.k = v` / `t[k] = v`: reads `t`, records fields of local tables and `_G.name` writes.
-    pub(crate) fn assign_field(&mut self, ve: &VarExpression, value: Type) {
-        use full_moon::ast::{Index, Prefix, Suffix};
-        let suffixes: Vec<&Suffix> = ve.suffixes().collect();
-        let Some((last, init)) = suffixes.split_last() else {
-            return;
-        };
-        let key = match last {
-            Suffix::Index(Index::Dot { name, .. }) => Some(ident(name).to_owned()),
-            Suffix::Index(Index::Brackets { expression, .. }) => {
-                let k = self.expr(expression);
-                match k {
-                    Type::Literal(Literal::String(s)) => Some(s),
-                    _ => None,
-                }
-            }
-            _ => None,
-        };
-        if init.is_empty() {
-            if let Prefix::Name(t) = ve.prefix() {
-                let name = ident(t);
-                if name == "_G" && self.lookup("_G").is_none() {
-                    if let Some(k) = &key {
-                        self.g_writes.push(k.clone());
-                    }
-                    return;
-                }
-                if let Some(id) = self.lookup(name) {
-                    self.locals[id].used = true;
-                    match key {
-                        Some(k) => add_field(&mut self.locals[id].ty, &k, value.widen()),
-                        None => self.locals[id].dynamic = true,
-                    }
-                    return;
-                }
-            }
-        }
-        self.chain(ve.prefix(), init);
-    }
-
-    /// A table constructor: positional items make an array, named keys an open record.
-    pub(crate) fn table(&mut self, t: &TableConstructor) -> Type {
-        let mut fields: Vec<Field> = Vec::new();
-        let mut items: Vec<Type> = Vec::new();
-        let mut other = false;
-        for f in t.fields() {
-            match f {
-                AstField::NameKey { key, value, .. } => {
-                    // `{x = nil}` declares a slot filled later: its type is unknown.
-                    let ty = match self.expr(value) {
-                        Type::Nil => Type::Any,
-                        t => t,
-                    };
-                    fields.push(Field {
-                        name: ident(key).to_owned(),
-                        ty: ty.widen(),
-                        optional: false,
-                        description: None,
-                    });
-                }
-                AstField::ExpressionKey { key, value, .. } => {
-                    let k = self.expr(key);
-                    let ty = self.expr(value);
-                    match k {
-                        Type::Literal(Literal::String(s)) => fields.push(Field {
-                            name: s,
-                            ty: ty.widen(),
-                            optional: false,
-                            description: None,
-                        }),
-                        _ => other = true,
-                    }
-                }
-                AstField::NoKey(e) => {
-                    items.extend(self.expr_multi(e).into_iter().map(|t| t.widen()))
-                }
-                _ => other = true,
-            }
-        }
-        if !items.is_empty() && fields.is_empty() && !other {
-            return Type::Array(Box::new(Type::union(items)));
-        }
-        if !items.is_empty() || other {
-            return Type::AnyTable;
-        }
-        Type::Record(Arc::new(Record {
-            name: None,
-            fields,
-            readonly: false,
-            open: true,
-        }))
-    }
-
-    /// Walk a function body in a new scope; returns its type. `self_ty` declares an implicit
-    /// `self` (for `function t:m()`).
-    pub(crate) fn function_body(&mut self, body: &FunctionBody, self_ty: Option<Type>) -> Type {
-        let paren = span(body.parameters_parentheses().tokens().0).start;
-        let end = if self.env.index {
-            span(body).end
-        } else {
-            u32::MAX
-        };
-        let outer = std::mem::replace(&mut self.end_hint, end);
-        self.push_scope();
-        self.fn_returns.push(self.prep.returns.get(&paren).cloned());
-        let mut f = FunctionType {
-            returns_variadic: Some(Type::Any),
-            ..FunctionType::default()
-        };
-        if let Some(t) = self_ty {
-            f.params.push(Param {
-                name: Some("self".into()),
-                ty: Type::SelfType,
-            });
-            let id = self.declare_named("self".into(), 0..0, t, LocalKind::Param, false);
-            self.locals[id].used = true;
-        }
-        for p in body.parameters() {
-            match p {
-                Parameter::Name(tok) => {
-                    let ty = self.annotation(tok).unwrap_or(Type::Any);
-                    f.params.push(Param {
-                        name: Some(ident(tok).to_owned()),
-                        ty: ty.clone(),
-                    });
-                    self.declare(tok, ty, LocalKind::Param);
-                }
-                Parameter::Ellipsis(tok) => {
-                    f.variadic = Some(self.annotation(tok).unwrap_or(Type::Any))
-                }
-                _ => {}
-            }
-        }
-        if let Some((returns, variadic)) = self.prep.returns.get(&paren) {
-            f.returns.clone_from(returns);
-            f.returns_variadic.clone_from(variadic);
-        }
-        self.block_in_scope(body.block());
-        self.fn_returns.pop();
-        self.pop_scope();
-        self.end_hint = outer;
-        Type::function(f)
-    }
-}
-
-/// Result type of a binary operator.
-fn binary(op: &BinOp, l: &Type, r: &Type) -> Type {
-    let both_int = matches!(l.widen(), Type::Integer) && matches!(r.widen(), Type::Integer);
-    match op {
-        BinOp::And(_) => r.clone().widen(),
-        BinOp::Or(_) => Type::union([l.non_nil().widen(), r.widen()]),
-        BinOp::TwoDots(_) => Type::String,
-        BinOp::TwoEqual(_)
-        | BinOp::TildeEqual(_)
-        | BinOp::LessThan(_)
-        | BinOp::LessThanEqual(_)
-        | BinOp::GreaterThan(_)
-        | BinOp::GreaterThanEqual(_) => Type::Boolean,
-        BinOp::Plus(_)
-        | BinOp::Minus(_)
-        | BinOp::Star(_)
-        | BinOp::Percent(_)
-        | BinOp::DoubleSlash(_) => {
-            if both_int {
-                Type::Integer
-            } else if matches!(l.widen(), Type::Any | Type::Unknown)
-                || matches!(r.widen(), Type::Any | Type::Unknown)
-            {
-                Type::Any
-            } else {
-                Type::Number
-            }
-        }
-        BinOp::Slash(_) | BinOp::Caret(_) => Type::Number,
-        BinOp::Ampersand(_)
-        | BinOp::Pipe(_)
-        | BinOp::Tilde(_)
-        | BinOp::DoubleLessThan(_)
-        | BinOp::DoubleGreaterThan(_) => Type::Integer,
-        _ => Type::Any,
     }
 }

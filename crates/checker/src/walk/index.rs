@@ -1,11 +1,14 @@
 //! What an editor needs from a walked chunk (recorded when [`crate::env::Env::index`] is set):
 //! every local with the range it is visible in and its type, every use of a local, and every
-//! member access with the type of its receiver. The language server answers completion, hover,
-//! signature help, definition, references and rename from it.
+//! member access with the type of its receiver, plus the chunk's [`Outline`] (definitions, call
+//! sites, blocks). The language server answers completion, hover, signature help, definition,
+//! references, rename, symbols, inlay hints and semantic tokens from it.
 
 use std::ops::Range;
 
-use typedefs::Type;
+use typedefs::{LocalTypes, Type};
+
+pub use super::outline::{CallSite, Definition, Outline, Returned};
 
 /// What a local is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +40,8 @@ pub struct LocalSymbol {
     pub kind: SymbolKind,
     /// Declared at the chunk's top level.
     pub top_level: bool,
+    /// Its type was written (`local x: T`), not inferred.
+    pub annotated: bool,
 }
 
 impl LocalSymbol {
@@ -66,6 +71,10 @@ pub struct ChunkIndex {
     pub uses: Vec<(usize, Range<u32>)>,
     /// Member accesses in source order.
     pub members: Vec<MemberAccess>,
+    /// Types the chunk declares (`type Point = {…}`), for member lookups on its locals.
+    pub local_types: LocalTypes,
+    /// Definitions, returned fields, call sites, blocks and type ranges (see [`Outline`]).
+    pub outline: Outline,
 }
 
 impl ChunkIndex {

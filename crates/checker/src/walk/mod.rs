@@ -1,22 +1,35 @@
-//! The checker's walk over one chunk: scopes, statements and the rules that need them.
+//! The checker's walk over one chunk: scopes, statements, expressions and the rules that need
+//! them.
 //!
-//! One pass in source order infers expression types (see `expr.rs`), checks calls against
-//! manifests (`call.rs`) and tracks locals for the unused-variable rules. It is not yet
-//! flow-sensitive: a local keeps its declared or initial type, and a reassignment with an
-//! incompatible type widens it to `any`, so nothing the walk cannot prove is reported.
+//! One pass in source order infers expression types (`expr.rs`, `ops.rs`, `table.rs`), walks
+//! statements (`stmt.rs`) and function bodies (`func.rs`, with the returns of unannotated
+//! functions inferred by `returns.rs`), and checks calls (`call.rs`) against signatures of
+//! manifests, of the chunk's own functions and of imported libraries. Types of locals live in
+//! [`Walker::locals`] and change only through [`Walker::set_local_type`] and the narrowing of
+//! `stmt.rs`, so a flow-sensitive environment (types per program point) can replace that one
+//! place. A local keeps its declared type, or its initial type joined with what it is assigned
+//! later; nothing the walk cannot prove is reported.
 
 pub(crate) mod call;
 mod expr;
+mod func;
 pub mod index;
+mod ops;
+pub mod outline;
+mod returns;
+mod scope;
+mod stmt;
+mod table;
 
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
-use full_moon::ast::{Ast, Block, LastStmt, Stmt, Var};
+use full_moon::ast::{Ast, Var};
 use full_moon::node::Node;
 use full_moon::tokenizer::{TokenReference, TokenType};
-use typedefs::{LocalTypes, Record, Type};
+use typedefs::manifest::{map_type, name_record};
+use typedefs::{LocalTypes, Relation, Type, TypeDef};
 
 use syntax::dialect::Prepared;
 
@@ -24,43 +37,25 @@ use crate::diagnostic::Diagnostic;
 use crate::env::Env;
 use crate::registry::Code;
 
+pub(crate) use call::{string_literal, Cur};
+pub(crate) use returns::Frame;
+pub(crate) use scope::{LocalKind, LocalVar};
+
 /// What the walk of a chunk produces.
 #[derive(Debug, Default)]
 pub struct ChunkResult {
     /// Diagnostics.
     pub diagnostics: Vec<Diagnostic>,
-    /// Type of the value the chunk returns (a library's exports), if it returns one.
+    /// Type of the value the chunk returns (a library's exports), if it returns one. Names of
+    /// the chunk's own types in it carry the chunk's entry id ([`typedefs::NamedRef::chunk`]).
     pub exports: Option<Type>,
+    /// The types an importer needs to read `exports`: the chunk's own declarations (qualified
+    /// like `exports`) and those of the libraries it imports.
+    pub types: LocalTypes,
     /// Globals written through `_G.name = …`.
     pub g_writes: Vec<String>,
     /// Locals, uses and member accesses, when the environment asked for them.
     pub index: Option<index::ChunkIndex>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum LocalKind {
-    Local,
-    Function,
-    Import,
-    Param,
-    LoopVar,
-}
-
-#[derive(Debug)]
-pub(crate) struct LocalVar {
-    pub(crate) name: String,
-    pub(crate) span: Range<u32>,
-    pub(crate) ty: Type,
-    pub(crate) kind: LocalKind,
-    pub(crate) used: bool,
-    /// The type came from an annotation (never widened by assignments).
-    pub(crate) annotated: bool,
-    /// Byte offset where its scope ends.
-    pub(crate) scope_end: u32,
-    /// Declared in the chunk's top-level scope.
-    pub(crate) top_level: bool,
-    /// Fields were written with a computed key (`t[k] = v`): its record type is not exhaustive.
-    pub(crate) dynamic: bool,
 }
 
 pub(crate) struct Walker<'a> {
@@ -82,8 +77,8 @@ pub(crate) struct Walker<'a> {
     pub(crate) probed: Vec<(String, String)>,
     /// Members a guarding condition probed: used inside its block without a diagnostic.
     pub(crate) guards: Vec<(String, String)>,
-    /// Declared returns of the enclosing functions (innermost last; `None` when unannotated).
-    pub(crate) fn_returns: Vec<Option<(Vec<Type>, Option<Type>)>>,
+    /// The enclosing function bodies, innermost last: declared returns and the returns seen.
+    pub(crate) frames: Vec<Frame>,
     /// End offset of the innermost statement or function being walked (where a scope opened
     /// now ends), and the ends of the open scopes.
     pub(crate) end_hint: u32,
@@ -91,6 +86,9 @@ pub(crate) struct Walker<'a> {
     /// Uses of locals and member accesses, when `env.index` is set.
     pub(crate) uses: Vec<(usize, Range<u32>)>,
     pub(crate) members: Vec<index::MemberAccess>,
+    /// Names that qualify a type in an annotation (`geo` of `geo.Point`): such an import is
+    /// used.
+    pub(crate) type_qualifiers: HashSet<String>,
 }
 
 /// Byte range of a syntax node.
@@ -110,9 +108,9 @@ pub(crate) fn ident(t: &TokenReference) -> &str {
 
 /// Check one parsed chunk.
 pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> ChunkResult {
-    let mut local_types = LocalTypes::new();
+    let mut local_types = env.types.clone();
     for d in &prep.type_decls {
-        local_types.insert(d.name.clone(), d.def.clone());
+        local_types.insert(d.name.clone(), named_decl(&d.name, d.def.clone()));
     }
     let mut w = Walker {
         env,
@@ -125,7 +123,7 @@ pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> Chu
         diags: Vec::new(),
         exports: None,
         g_writes: Vec::new(),
-        fn_returns: Vec::new(),
+        frames: Vec::new(),
         probing: 0,
         probed: Vec::new(),
         guards: Vec::new(),
@@ -133,6 +131,7 @@ pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> Chu
         scope_ends: Vec::new(),
         uses: Vec::new(),
         members: Vec::new(),
+        type_qualifiers: type_qualifiers(prep),
     };
     w.block(ast.nodes());
     let mut diagnostics = w.diags;
@@ -156,16 +155,113 @@ pub fn walk_chunk(ast: &Ast, prep: &Prepared, env: &Env<'_>, file: usize) -> Chu
                     LocalKind::LoopVar => index::SymbolKind::LoopVar,
                 },
                 top_level: l.top_level,
+                annotated: l.annotated,
             })
             .collect(),
         uses: w.uses,
         members: w.members,
+        local_types: w.local_types.clone(),
+        outline: outline::Outline::default(),
     });
+    let (exports, types) = qualify_exports(w.exports, &w.local_types, env.entry_id.as_deref());
     ChunkResult {
         diagnostics,
-        exports: w.exports,
+        exports,
+        types,
         g_writes: w.g_writes,
         index,
+    }
+}
+
+/// The names that qualify types in the chunk's annotations and declarations.
+fn type_qualifiers(prep: &Prepared) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut visit = |t: &Type| {
+        map_type(t.clone(), &mut |t| {
+            if let Type::Named(n) = t {
+                if let Some(m) = &n.module {
+                    out.insert(m.clone());
+                }
+            }
+            None
+        });
+    };
+    prep.names.values().for_each(&mut visit);
+    prep.casts.values().for_each(&mut visit);
+    for (returns, variadic) in prep.returns.values() {
+        returns.iter().for_each(&mut visit);
+        variadic.iter().for_each(&mut visit);
+    }
+    for d in &prep.type_decls {
+        if let TypeDef::Alias { ty, .. } = &d.def {
+            visit(ty);
+        }
+    }
+    out
+}
+
+/// A declared type as the chunk keeps it: a record alias is named after the declaration.
+fn named_decl(name: &str, def: TypeDef) -> TypeDef {
+    def.map_alias(|ty| name_record(ty, name.to_owned()))
+}
+
+/// The exports and the types an importer needs, with the chunk's own type names (and those it
+/// names through an import alias, `geo.Point`) qualified by the declaring entry's id, so they
+/// keep their meaning in the importer (whose own `Point` is another type).
+fn qualify_exports(
+    exports: Option<Type>,
+    types: &LocalTypes,
+    entry: Option<&str>,
+) -> (Option<Type>, LocalTypes) {
+    let mut out = LocalTypes::new();
+    for ((chunk, name), def) in types.foreign() {
+        out.insert_foreign(chunk.clone(), name.clone(), def.clone());
+    }
+    let chunk: Arc<str> = entry.unwrap_or_default().into();
+    let q = Qualifier {
+        own: types.own().map(|(n, _)| n.as_str()).collect(),
+        chunk,
+        types,
+    };
+    for (name, def) in types.own() {
+        let def = def.clone().map_alias(|ty| q.apply(ty));
+        out.insert_foreign(q.chunk.clone(), name.clone(), def);
+    }
+    (exports.map(|t| q.apply(t)), out)
+}
+
+/// Rewrites a chunk's type names into names that mean the same outside it.
+struct Qualifier<'t> {
+    own: HashSet<&'t str>,
+    chunk: Arc<str>,
+    types: &'t LocalTypes,
+}
+
+impl Qualifier<'_> {
+    fn apply(&self, t: Type) -> Type {
+        let local_name = |t: &Type| {
+            matches!(t, Type::Named(n) if n.chunk.is_none()
+                && (n.module.is_some() || self.own.contains(n.name.as_str())))
+        };
+        if !typedefs::generics::mentions(&t, &local_name) {
+            return t;
+        }
+        map_type(t, &mut |t| {
+            let Type::Named(n) = t else { return None };
+            if n.chunk.is_some() {
+                return None;
+            }
+            let chunk = match &n.module {
+                None if self.own.contains(n.name.as_str()) => self.chunk.clone(),
+                Some(alias) => self.types.alias(alias)?.clone(),
+                None => return None,
+            };
+            let mut n = (**n).clone();
+            n.chunk = Some(chunk);
+            n.module = None;
+            n.args = n.args.into_iter().map(|a| self.apply(a)).collect();
+            Some(Type::Named(Arc::new(n)))
+        })
     }
 }
 
@@ -205,140 +301,13 @@ impl<'a> Walker<'a> {
         self.report(Diagnostic::new(code, self.file, span, msg));
     }
 
-    fn push_scope(&mut self) {
-        self.scopes.push(Vec::new());
-        self.scope_ends.push(self.end_hint);
-    }
-
-    fn pop_scope(&mut self) {
-        let Some(ids) = self.scopes.pop() else { return };
-        let end = self.scope_ends.pop().unwrap_or(u32::MAX);
-        for &id in &ids {
-            self.locals[id].scope_end = end;
+    /// THE type relation in this chunk's context (its declared and imported types, the mode).
+    pub(crate) fn rel(&self) -> Relation<'_> {
+        Relation {
+            set: self.env.modules,
+            local: Some(&self.local_types),
+            mode: self.env.mode,
         }
-        for id in ids {
-            self.unused_local(id);
-        }
-    }
-
-    /// Declare a local from its name token; an annotation recorded by the pre-pass wins over `ty`.
-    fn declare(&mut self, tok: &TokenReference, ty: Type, kind: LocalKind) -> usize {
-        let sp = span(tok);
-        let (ty, annotated) = match self.prep.names.get(&sp.start) {
-            Some(t) => (t.clone(), true),
-            None => (ty, false),
-        };
-        self.declare_named(ident(tok).to_owned(), sp, ty, kind, annotated)
-    }
-
-    fn declare_named(
-        &mut self,
-        name: String,
-        span: Range<u32>,
-        ty: Type,
-        kind: LocalKind,
-        annotated: bool,
-    ) -> usize {
-        let id = self.locals.len();
-        let top_level = self.scopes.len() == 1;
-        self.locals.push(LocalVar {
-            name,
-            span,
-            ty,
-            kind,
-            used: false,
-            annotated,
-            dynamic: false,
-            scope_end: u32::MAX,
-            top_level,
-        });
-        if let Some(scope) = self.scopes.last_mut() {
-            scope.push(id);
-        }
-        id
-    }
-
-    /// Mark a local's table as having fields we cannot see.
-    pub(crate) fn mark_dynamic(&mut self, id: usize) {
-        self.locals[id].dynamic = true;
-    }
-
-    fn lookup(&self, name: &str) -> Option<usize> {
-        self.scopes
-            .iter()
-            .rev()
-            .flat_map(|s| s.iter().rev())
-            .copied()
-            .find(|&id| self.locals[id].name == name)
-    }
-
-    /// The annotation of a name token, if any.
-    fn annotation(&self, tok: &TokenReference) -> Option<Type> {
-        self.prep.names.get(&span(tok).start).cloned()
-    }
-
-    fn block(&mut self, b: &Block) {
-        self.push_scope();
-        self.block_in_scope(b);
-        self.pop_scope();
-    }
-
-    /// A block whose locals go into the current scope (function bodies declare params first).
-    fn block_in_scope(&mut self, b: &Block) {
-        for s in b.stmts() {
-            self.stmt(s);
-        }
-        if let Some(last) = b.last_stmt() {
-            self.last_stmt(last);
-        }
-    }
-
-    fn last_stmt(&mut self, s: &LastStmt) {
-        if let LastStmt::Return(r) = s {
-            let tys = self.expr_list(r.returns(), 0);
-            if let Some(Some((declared, variadic))) = self.fn_returns.last().cloned() {
-                let exprs: Vec<&full_moon::ast::Expression> = r.returns().iter().collect();
-                for (i, t) in tys.iter().enumerate() {
-                    let Some(d) = declared.get(i).or(variadic.as_ref()) else {
-                        break;
-                    };
-                    let sp = exprs
-                        .get(i.min(exprs.len().saturating_sub(1)))
-                        .map_or(span(r), |e| span(*e));
-                    self.check_returned(t, d, i, sp);
-                }
-            }
-            if self.fn_returns.is_empty() && self.scopes.len() == 1 {
-                self.exports = tys.into_iter().next();
-                self.seal_exports(r.returns().iter().next());
-            }
-        }
-    }
-
-    /// A returned local table becomes exhaustive for importers unless fields were added with
-    /// computed keys.
-    fn seal_exports(&mut self, first: Option<&full_moon::ast::Expression>) {
-        let dynamic = match first {
-            Some(full_moon::ast::Expression::Var(Var::Name(t))) => self
-                .lookup(ident(t))
-                .is_some_and(|id| self.locals[id].dynamic),
-            _ => false,
-        };
-        if let Some(Type::Record(r)) = &self.exports {
-            let mut r: Record = (**r).clone();
-            r.open = dynamic;
-            self.exports = Some(Type::Record(Arc::new(r)));
-        }
-    }
-
-    fn stmt(&mut self, s: &Stmt) {
-        // Scope ends only matter for the editor index; computing spans is not free.
-        if !self.env.index {
-            return self.stmt_inner(s);
-        }
-        let outer = std::mem::replace(&mut self.end_hint, span(s).end);
-        self.stmt_inner(s);
-        self.end_hint = outer;
     }
 
     /// Record a use of local `id` at `sp` (for the editor index).
@@ -358,287 +327,6 @@ impl<'a> Walker<'a> {
             });
         }
     }
-
-    fn stmt_inner(&mut self, s: &Stmt) {
-        match s {
-            Stmt::LocalAssignment(la) => {
-                let tys = self.expr_list(la.expressions(), 0);
-                let is_require: Vec<bool> = la
-                    .expressions()
-                    .iter()
-                    .map(|e| self.is_require_call(e))
-                    .collect();
-                for (i, name) in la.names().iter().enumerate() {
-                    if let (Some(declared), Some(value)) = (self.annotation(name), tys.get(i)) {
-                        self.check_assignable(value, &declared, ident(name), span(name));
-                    }
-                    let ty = match tys.get(i) {
-                        Some(Type::Nil) | None => Type::Any,
-                        Some(t) => widen_for_local(t),
-                    };
-                    let kind =
-                        if is_require.get(i).copied().unwrap_or(false) && la.names().len() == 1 {
-                            LocalKind::Import
-                        } else {
-                            LocalKind::Local
-                        };
-                    self.declare(name, ty, kind);
-                }
-            }
-            Stmt::LocalFunction(lf) => {
-                let id = self.declare(lf.name(), Type::AnyFunction, LocalKind::Function);
-                let f = self.function_body(lf.body(), None);
-                self.locals[id].ty = f;
-            }
-            Stmt::FunctionDeclaration(fd) => self.function_declaration(fd),
-            Stmt::Assignment(a) => {
-                let n = a.variables().len();
-                let tys = self.expr_list(a.expressions(), n);
-                for (i, v) in a.variables().iter().enumerate() {
-                    let ty = tys.get(i).cloned().unwrap_or(Type::Nil);
-                    self.assign(v, ty);
-                }
-            }
-            Stmt::FunctionCall(c) => {
-                self.call(c);
-            }
-            Stmt::Do(d) => self.block(d.block()),
-            Stmt::While(w) => {
-                self.condition(w.condition());
-                self.block(w.block());
-            }
-            Stmt::Repeat(r) => {
-                self.push_scope();
-                self.block_in_scope(r.block());
-                self.expr(r.until());
-                self.pop_scope();
-            }
-            Stmt::If(i) => {
-                let probed = self.condition(i.condition());
-                self.narrowed_block(i.condition(), i.block(), probed);
-                for ei in i.else_if().into_iter().flatten() {
-                    let probed = self.condition(ei.condition());
-                    self.narrowed_block(ei.condition(), ei.block(), probed);
-                }
-                if let Some(b) = i.else_block() {
-                    self.block(b);
-                }
-            }
-            Stmt::NumericFor(f) => {
-                self.expr(f.start());
-                self.expr(f.end());
-                if let Some(step) = f.step() {
-                    self.expr(step);
-                }
-                self.push_scope();
-                self.declare(f.index_variable(), Type::Number, LocalKind::LoopVar);
-                self.block_in_scope(f.block());
-                self.pop_scope();
-            }
-            Stmt::GenericFor(f) => {
-                let iter = self.expr_list(f.expressions(), 3);
-                let elem = iteration_types(&iter);
-                self.push_scope();
-                for (i, name) in f.names().iter().enumerate() {
-                    self.declare(
-                        name,
-                        elem.get(i).cloned().unwrap_or(Type::Any),
-                        LocalKind::LoopVar,
-                    );
-                }
-                self.block_in_scope(f.block());
-                self.pop_scope();
-            }
-            Stmt::CompoundAssignment(c) => {
-                self.expr(c.rhs());
-                self.read_var(c.lhs());
-            }
-            _ => {}
-        }
-    }
-
-    /// Walk a block guarded by `cond`, with locals tested by `type(x) == "kind"` (possibly
-    /// joined by `and`) narrowed to that kind inside it.
-    /// Evaluate a condition as a presence test; returns the members it probed.
-    pub(crate) fn condition(&mut self, cond: &full_moon::ast::Expression) -> Vec<(String, String)> {
-        let before = self.probed.len();
-        self.probing += 1;
-        self.expr(cond);
-        self.probing -= 1;
-        self.probed.split_off(before)
-    }
-
-    fn narrowed_block(
-        &mut self,
-        cond: &full_moon::ast::Expression,
-        block: &Block,
-        probed: Vec<(String, String)>,
-    ) {
-        let guards_before = self.guards.len();
-        self.guards.extend(probed);
-        let mut tests = Vec::new();
-        type_tests(cond, &mut tests);
-        let mut saved = Vec::new();
-        for (name, kind) in tests {
-            if let Some(id) = self.lookup(&name) {
-                let ty = match kind.as_str() {
-                    "string" => Type::String,
-                    "number" => Type::Number,
-                    "boolean" => Type::Boolean,
-                    "table" => Type::AnyTable,
-                    "function" => Type::AnyFunction,
-                    _ => Type::Any,
-                };
-                saved.push((id, std::mem::replace(&mut self.locals[id].ty, ty)));
-            }
-        }
-        self.block(block);
-        self.guards.truncate(guards_before);
-        for (id, ty) in saved.into_iter().rev() {
-            self.locals[id].ty = ty;
-        }
-    }
-
-    fn function_declaration(&mut self, fd: &full_moon::ast::FunctionDeclaration) {
-        let names: Vec<&TokenReference> = fd.name().names().iter().collect();
-        let method = fd.name().method_name();
-        let Some(first) = names.first() else { return };
-        let base = ident(first);
-        let local = self.lookup(base);
-        match local {
-            Some(id) => self.locals[id].used |= names.len() > 1 || method.is_some(),
-            None if names.len() == 1 && method.is_none() => {}
-            None => {
-                self.read_global(base, span(*first));
-            }
-        }
-        let self_ty = method.map(|_| local.map_or(Type::Any, |id| self.locals[id].ty.clone()));
-        let f = self.function_body(fd.body(), self_ty);
-        let field = method.or_else(|| names.get(1..).and_then(|r| r.last().copied()));
-        match (local, field) {
-            (Some(id), Some(field)) if names.len() + usize::from(method.is_some()) == 2 => {
-                add_field(&mut self.locals[id].ty, ident(field), f);
-            }
-            (Some(id), None) => {
-                self.locals[id].ty = f;
-            }
-            _ => {}
-        }
-    }
-
-    /// Assignment to a variable (`x = …`, `t.k = …`, `t[k] = …`).
-    fn assign(&mut self, v: &Var, ty: Type) {
-        match v {
-            Var::Name(t) => {
-                let name = ident(t);
-                if let Some(id) = self.lookup(name) {
-                    self.record_use(id, span(t));
-                    let l = &self.locals[id];
-                    if l.annotated {
-                        let declared = l.ty.clone();
-                        self.check_assignable(&ty, &declared, name, span(t));
-                    } else if !typedefs::fits(&ty, &l.ty, self.env.modules, Some(&self.local_types))
-                    {
-                        self.locals[id].ty = Type::Any;
-                    }
-                }
-            }
-            Var::Expression(ve) => self.assign_field(ve, ty),
-            _ => {}
-        }
-    }
-}
-
-/// The type a local takes from its initializer: literals widen (`"x"` → string) except inside
-/// table constructors, which stay open records.
-fn widen_for_local(t: &Type) -> Type {
-    t.widen()
-}
-
-/// Collect `type(name) == "kind"` tests of a condition (through `and` and parentheses).
-fn type_tests(e: &full_moon::ast::Expression, out: &mut Vec<(String, String)>) {
-    use full_moon::ast::{BinOp, Call, Expression, FunctionArgs, Prefix, Suffix};
-    match e {
-        Expression::Parentheses { expression, .. } => type_tests(expression, out),
-        Expression::BinaryOperator {
-            lhs,
-            binop: BinOp::And(_),
-            rhs,
-        } => {
-            type_tests(lhs, out);
-            type_tests(rhs, out);
-        }
-        Expression::BinaryOperator {
-            lhs,
-            binop: BinOp::TwoEqual(_),
-            rhs,
-        } => {
-            let (call, lit) = match (&**lhs, &**rhs) {
-                (Expression::FunctionCall(c), Expression::String(s))
-                | (Expression::String(s), Expression::FunctionCall(c)) => (c, s),
-                _ => return,
-            };
-            let Prefix::Name(f) = call.prefix() else {
-                return;
-            };
-            let suffixes: Vec<&Suffix> = call.suffixes().collect();
-            let (true, [Suffix::Call(Call::AnonymousCall(args))]) =
-                (ident(f) == "type", suffixes.as_slice())
-            else {
-                return;
-            };
-            let FunctionArgs::Parentheses { arguments, .. } = &**args else {
-                return;
-            };
-            if let (1, Some(Expression::Var(Var::Name(n)))) =
-                (arguments.len(), arguments.iter().next())
-            {
-                if let full_moon::tokenizer::TokenType::StringLiteral { literal, .. } =
-                    lit.token_type()
-                {
-                    out.push((ident(n).to_owned(), literal.to_string()));
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Add or replace a field of an open record type.
-fn add_field(ty: &mut Type, name: &str, value: Type) {
-    if let Type::Record(r) = ty {
-        if !r.open {
-            return;
-        }
-        let r = Arc::make_mut(r);
-        match r.fields.iter_mut().find(|f| f.name == name) {
-            Some(f) => {
-                if f.ty != value {
-                    f.ty = Type::Any;
-                }
-            }
-            None => r.fields.push(typedefs::Field {
-                name: name.to_owned(),
-                ty: value,
-                optional: false,
-                description: None,
-            }),
-        }
-    }
-}
-
-/// Loop variable types of `for k, v in <iter>`: `ipairs(array)` and `pairs(map)` are understood.
-fn iteration_types(iter: &[Type]) -> Vec<Type> {
-    match iter.first() {
-        Some(Type::Function(f)) => {
-            if f.returns.is_empty() {
-                vec![Type::Any; 2]
-            } else {
-                f.returns.iter().map(Type::non_nil).collect()
-            }
-        }
-        _ => vec![Type::Any; 2],
-    }
 }
 
 /// Find close names for an undefined global (locals in scope, known globals).
@@ -646,5 +334,5 @@ pub(crate) fn suggest_from<'s>(
     name: &str,
     names: impl IntoIterator<Item = &'s String>,
 ) -> Option<String> {
-    typedefs::modules::suggest(name, names)
+    typedefs::suggest(name, names)
 }

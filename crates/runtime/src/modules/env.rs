@@ -2,17 +2,22 @@
 //! runtime's own variables (set by `env.set` in this runtime) over the process environment;
 //! `env.set` writes runtime-managed storage, never the OS environment.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use mlua::{Lua, Table};
 
 use super::reg::{invalid, not_found, Reg};
 
-/// Runtime-managed variables, shared by every `env` table of one runtime.
+/// Runtime-managed variables, shared by every `env` table of one runtime (all its workers).
 #[derive(Clone, Debug, Default)]
-pub struct EnvStore(pub Rc<RefCell<BTreeMap<String, String>>>);
+pub struct EnvStore(pub Arc<Mutex<BTreeMap<String, String>>>);
+
+impl EnvStore {
+    fn lock(&self) -> MutexGuard<'_, BTreeMap<String, String>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
 
 /// The `env` module table over `store`.
 pub fn module(lua: &Lua, store: &EnvStore) -> mlua::Result<Table> {
@@ -22,7 +27,7 @@ pub fn module(lua: &Lua, store: &EnvStore) -> mlua::Result<Table> {
         if key.is_empty() {
             return Err(invalid("env.get: empty key"));
         }
-        if let Some(v) = s.0.borrow().get(&key) {
+        if let Some(v) = s.lock().get(&key) {
             return Ok(v.clone());
         }
         std::env::var(&key)
@@ -37,7 +42,7 @@ pub fn module(lua: &Lua, store: &EnvStore) -> mlua::Result<Table> {
             if key.is_empty() {
                 return Err(invalid("env.set: empty key"));
             }
-            s.0.borrow_mut().insert(key, value);
+            s.lock().insert(key, value);
             Ok(true)
         },
     )?;
@@ -47,7 +52,7 @@ pub fn module(lua: &Lua, store: &EnvStore) -> mlua::Result<Table> {
         for (k, v) in std::env::vars() {
             t.set(k, v)?;
         }
-        for (k, v) in s.0.borrow().iter() {
+        for (k, v) in s.lock().iter() {
             t.set(k.as_str(), v.as_str())?;
         }
         Ok(t)

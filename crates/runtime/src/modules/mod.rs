@@ -5,6 +5,7 @@
 
 pub mod base64;
 pub mod crypto;
+pub mod ctx;
 pub mod env;
 pub mod errors;
 pub mod hash;
@@ -25,8 +26,8 @@ use mlua::{Lua, Table};
 
 /// Every module this runtime provides, by the name entries `require`.
 pub const NAMES: &[&str] = &[
-    "base64", "crypto", "env", "errors", "hash", "json", "logger", "os", "sql", "time", "uuid",
-    "yaml",
+    "base64", "crypto", "ctx", "env", "errors", "funcs", "hash", "json", "logger", "os", "sql",
+    "time", "uuid", "yaml",
 ];
 
 /// The module tables of one runtime: built on first use, then shared (read-only) by every call;
@@ -38,11 +39,17 @@ pub struct Modules {
 }
 
 impl Modules {
-    /// Modules over the given databases.
+    /// Modules over the given databases, with a store of their own for `env.set`.
     pub fn new(sql: sql::SqlState) -> Modules {
+        Modules::with_env(sql, env::EnvStore::default())
+    }
+
+    /// Modules over the given databases and `env.set` store (one per runtime, shared by its
+    /// workers).
+    pub fn with_env(sql: sql::SqlState, env: env::EnvStore) -> Modules {
         Modules {
             cache: RefCell::default(),
-            env: env::EnvStore::default(),
+            env,
             sql: Rc::new(sql),
         }
     }
@@ -60,6 +67,8 @@ impl Modules {
         let t = match name {
             "base64" => base64::module(lua)?,
             "crypto" => crypto::module(lua)?,
+            "ctx" => ctx::module(lua)?,
+            "funcs" => lua.named_registry_value::<Table>("wippy.k.funcs")?,
             "env" => env::module(lua, &self.env)?,
             "errors" => errors::module(lua)?,
             "hash" => hash::module(lua)?,

@@ -244,7 +244,7 @@ pub fn module_file(m: &Module) -> ExportFile {
                 if let MemberKind::Function(f) = &mem.kind {
                     let mut s = String::new();
                     function(&mut s, "", "", name, f, &mem.description, false);
-                    out.push_str(&s.replacen("function ", "function ", 1));
+                    out.push_str(&s);
                 }
             }
             for (name, mem) in consts {

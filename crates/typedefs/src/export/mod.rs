@@ -31,14 +31,13 @@ pub const STDLIB: &[&str] = &[
     "os",
 ];
 
+/// Named members of a table, in name order.
+pub(crate) type Named<'a> = Vec<(&'a String, &'a Member)>;
+
 /// Members of a table in name order, split into (functions, tables, constants).
 pub(crate) fn split_members(
     members: &std::collections::BTreeMap<String, Member>,
-) -> (
-    Vec<(&String, &Member)>,
-    Vec<(&String, &Member)>,
-    Vec<(&String, &Member)>,
-) {
+) -> (Named<'_>, Named<'_>, Named<'_>) {
     let mut f = Vec::new();
     let mut t = Vec::new();
     let mut c = Vec::new();

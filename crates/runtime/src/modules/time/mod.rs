@@ -1,8 +1,8 @@
 //! `time`: the current time, durations, sleeping, Go-layout format/parse, Unix conversion,
 //! zones, and one-shot/periodic clock channels (manifest: time.json; runtime `time/spec.md`).
 //!
-//! Outside a process scheduler, a clock channel's `receive()` blocks the calling entry until the
-//! channel fires, which is what a lone `ch:receive()` does in Wippy too.
+//! `sleep`, `after`, `timer` and `ticker` run on the process scheduler's timers (see
+//! [`channel`]); in a state without the scheduler `sleep` blocks the thread.
 
 mod channel;
 pub mod layout;

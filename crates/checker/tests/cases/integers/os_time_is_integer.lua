@@ -1,0 +1,3 @@
+-- os.time gives an integer.
+math.randomseed(os.time())
+print(string.rep("-", os.time() % 5))
