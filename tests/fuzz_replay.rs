@@ -1,28 +1,48 @@
-//! Replays every fuzz seed (`fuzz/seeds/<target>/`) and every input that once made a target
-//! fail (`fuzz/regressions/<target>/`) through the same target bodies the fuzzer runs
-//! (`fuzz/src/harness.rs`), on stable, so CI keeps them fixed. Fuzzing itself: fuzz/README.md.
+//! Replays every fuzz seed (`fuzz/seeds/<target>/`, and for `chunk` and `project` the example
+//! projects' Lua and `_index.yaml` files under `examples/`, which the fuzzer is given as a
+//! corpus too) and every input that once made a target fail (`fuzz/regressions/<target>/`)
+//! through the same target bodies the fuzzer runs (`fuzz/src/harness.rs`), on stable, so CI
+//! keeps them fixed. Fuzzing itself: fuzz/README.md.
 
 #[allow(dead_code)]
 #[path = "../fuzz/src/harness.rs"]
 mod harness;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Every input of `target`, by file name; at least one seed must exist.
-fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
-    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
-    let mut out = Vec::new();
-    for dir in ["seeds", "regressions"] {
-        let Ok(rd) = std::fs::read_dir(fuzz.join(dir).join(target)) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            if e.file_type().is_ok_and(|t| t.is_file()) {
-                let name = format!("{dir}/{target}/{}", e.file_name().to_string_lossy());
-                out.push((name, std::fs::read(e.path()).expect("read input")));
-            }
+/// The files under `dir`, recursively.
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        match e.file_type() {
+            Ok(t) if t.is_dir() => files_under(&e.path(), out),
+            Ok(t) if t.is_file() => out.push(e.path()),
+            _ => {}
         }
     }
+}
+
+/// Every input of `target`, by name; at least one seed must exist.
+fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = Vec::new();
+    for dir in ["seeds", "regressions"] {
+        files_under(&root.join("fuzz").join(dir).join(target), &mut paths);
+    }
+    let example = |p: &Path| match target {
+        "chunk" => p.extension().is_some_and(|x| x == "lua"),
+        "project" => p.file_name().is_some_and(|n| n == "_index.yaml"),
+        _ => false,
+    };
+    let mut examples = Vec::new();
+    files_under(&root.join("examples"), &mut examples);
+    paths.extend(examples.into_iter().filter(|p| example(p)));
+    let mut out: Vec<(String, Vec<u8>)> = paths
+        .iter()
+        .map(|p| {
+            let name = p.strip_prefix(root).unwrap_or(p).display().to_string();
+            (name, std::fs::read(p).expect("read input"))
+        })
+        .collect();
     out.sort();
     assert!(!out.is_empty(), "no inputs for fuzz target {target}");
     out

@@ -125,13 +125,7 @@ fn a_fifo_source_never_blocks_check_or_the_language_server() {
         out.contains("Y0003") && out.contains("not a regular file"),
         "{out}"
     );
-    let mut l = lsp::Session::start();
-    let r = l.request(
-        "initialize",
-        json!({"processId": null, "rootUri": format!("file://{}", dir.display()), "capabilities": {}}),
-    );
-    assert!(r.get("result").is_some(), "{r}");
-    l.notify("initialized", json!({}));
+    let mut l = initialized(&dir);
     let r = l.request("workspace/symbol", json!({"query": "f"}));
     assert!(r.get("error").is_none(), "{r}");
 }

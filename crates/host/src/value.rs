@@ -180,10 +180,14 @@ pub fn to_json_within(v: &Value, limits: &ConvertLimits) -> Result<Json, Convert
     convert(v, &mut stack, &mut meter)
 }
 
+/// A Lua number as JSON: NaN and infinities are `null`; an integral value below 2^63 in
+/// magnitude is written as an integer (exact: every such double is an integer that fits i64),
+/// as Go's `encoding/json` writes it (the Wippy runtime) and as a Lua integer converts, so a
+/// value converts the same way whether it came from Lua or from JSON; others as floats.
 fn number(n: f64) -> Json {
     if !n.is_finite() {
         Json::Null
-    } else if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 {
+    } else if n.fract() == 0.0 && n.abs() < 2f64.powi(63) {
         Json::Number(Number::from(n as i64))
     } else {
         Number::from_f64(n).map_or(Json::Null, Json::Number)

@@ -311,8 +311,8 @@ impl Pass<'_> {
                     | "while"
                     | "until"
                     | "in"
-            ) && !(self.kind(i - 1) == Some(TokenKind::Symbol)
-                && !matches!(p, ")" | "]" | "}" | ";" | ">" | ">>" | "?"))
+            ) && (self.kind(i - 1) != Some(TokenKind::Symbol)
+                || matches!(p, ")" | "]" | "}" | ";" | ">" | ">>" | "?"))
         };
         prev_ok && self.is_name(i + 1) && matches!(self.text(i + 2), "=" | "<")
     }

@@ -161,35 +161,29 @@ fn the_table_of_contents_is_decompressed_within_its_limit() {
 #[test]
 fn a_frame_declaring_a_huge_size_is_refused_before_allocation() {
     // The old reader allocated the declared 1 GiB, then found the frame held 100 bytes.
-    let bytes = assemble(
-        &[(compress(&[0u8; 100]), 1 << 30), packed(&no_entries())],
-        |f| Toc {
-            metadata: f[0].clone(),
-            entries: f[1].clone(),
-            resources: Vec::new(),
-            data_frames: Vec::new(),
-        },
-        None,
-    );
+    // An archive whose metadata frame holds 100 bytes but declares `declared`.
+    let metadata_declaring = |declared| {
+        assemble(
+            &[(compress(&[0u8; 100]), declared), packed(&no_entries())],
+            |f| Toc {
+                metadata: f[0].clone(),
+                entries: f[1].clone(),
+                resources: Vec::new(),
+                data_frames: Vec::new(),
+            },
+            None,
+        )
+    };
+    let limits = ReadLimits::default();
     refused(
-        &bytes,
-        &ReadLimits::default(),
+        &metadata_declaring(1 << 30),
+        &limits,
         "over the 64 MiB frame size limit",
     );
     // Within the cap, the frame's own header must agree before anything is allocated.
-    let bytes = assemble(
-        &[(compress(&[0u8; 100]), 60 << 20), packed(&no_entries())],
-        |f| Toc {
-            metadata: f[0].clone(),
-            entries: f[1].clone(),
-            resources: Vec::new(),
-            data_frames: Vec::new(),
-        },
-        None,
-    );
     refused(
-        &bytes,
-        &ReadLimits::default(),
+        &metadata_declaring(60 << 20),
+        &limits,
         "the zstd frame holds 100 bytes",
     );
 }

@@ -41,6 +41,68 @@ fn rules_of_the_json_module() {
     assert_eq!(to_json(&back).unwrap(), json!({"a": [1, {"b": "c"}]}));
 }
 
+/// Found by fuzzing (fuzz/regressions/json/large_integral_float_round_trip): an integral
+/// number above 2^53 was written as a float when it came from JSON but as an integer when Lua
+/// computed it, so JSON → Lua → JSON changed it. Integral numbers below 2^63 are integers, as
+/// Go's `encoding/json` writes them.
+#[test]
+fn large_integral_numbers_convert_the_same_from_lua_and_from_json() {
+    let lua = Lua::new();
+    let from_lua = to_json(&eval(&lua, "return 7777777777777777777 * 1.0")).unwrap();
+    assert_eq!(from_lua, json!(7777777777777777664_i64));
+    let back = from_json(&lua, &from_lua).unwrap();
+    assert_eq!(to_json(&back).unwrap(), from_lua);
+    assert_eq!(
+        to_json(&eval(&lua, "return 2^70")).unwrap(),
+        json!(2f64.powi(70))
+    );
+    assert_eq!(
+        to_json(&eval(&lua, "return -2^62")).unwrap(),
+        json!(-(1_i64 << 62))
+    );
+}
+
+/// Found by the soak test: `emit.json` of a 2 MB fan-out (and a 2.5 MB `..`) under a 1 MiB
+/// limit sometimes answered 200, when the heap at the start of the invocation held garbage
+/// that was collected during it (the cap is the starting heap plus the limit). Garbage is
+/// collected before the cap is set, and a conversion never gets more than the limit.
+#[test]
+fn garbage_collected_during_an_invocation_does_not_widen_the_conversion_budget() {
+    let lua = Lua::new();
+    let limits = crate::Limits {
+        timeout_ms: 5_000,
+        memory_bytes: 1 << 20,
+        instructions: 100_000_000,
+    };
+    let budget = crate::Budget::install(&lua, &limits);
+    lua.load("local t = {} for i = 1, 2000 do t[i] = string.rep('g', 4000) .. i end garbage = t")
+        .exec()
+        .expect("garbage");
+    lua.globals().set("garbage", Value::Nil).expect("drop");
+    let before = lua.used_memory();
+    budget.start(&lua);
+    // The 8 MB of garbage is collected before the cap is set (the cap is the live heap plus the
+    // limit), and a collection during the invocation does not give the conversion more.
+    assert!(
+        lua.used_memory() + (4 << 20) < before,
+        "{before} → {}",
+        lua.used_memory()
+    );
+    lua.gc_collect().expect("collect");
+    assert!(
+        budget.remaining(&lua) <= 1 << 20,
+        "{}",
+        budget.remaining(&lua)
+    );
+    let fan_out = eval(&lua, "return table.create(100, string.rep('x', 20000))");
+    let limits = ConvertLimits {
+        max_bytes: budget.remaining(&lua),
+        ..ConvertLimits::default()
+    };
+    assert_eq!(limit(to_json_within(&fan_out, &limits)).0, Exceeded::Bytes);
+    let _ = budget.finish(None);
+}
+
 #[test]
 fn a_fan_out_of_one_string_trips_the_byte_limit() {
     // 100 references to one 20 KB string: 2 MB of JSON from 20 KB of Lua heap (the finding:

@@ -1,7 +1,0 @@
-local helpers = require("helpers")
-
-local function main()
-    return helpers.double(21)
-end
-
-return { main = main }

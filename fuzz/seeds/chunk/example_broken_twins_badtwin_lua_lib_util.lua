@@ -1,7 +1,0 @@
-local util = {}
-
-function util.stamp()
-    return clock.now()
-end
-
-return util
