@@ -56,7 +56,7 @@ fn main() -> ExitCode {
         Command::Test(args) => commands::test::run(&args),
         Command::Serve(args) => commands::serve::run(&args),
         Command::Lsp => match lsp::run_stdio() {
-            Ok(()) => 0,
+            Ok(code) => u8::try_from(code).unwrap_or(1),
             Err(e) => {
                 eprintln!("error: {e}");
                 2

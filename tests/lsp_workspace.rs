@@ -206,10 +206,14 @@ fn shutdown_takes_null_params_and_exit_ends_the_process() {
     let r = s.wait(|m| m["id"] == 99).expect("a response to shutdown");
     assert!(r.get("error").is_none(), "{r}");
     s.notify("exit", Value::Null);
-    assert_eq!(s.wait_exit(5), Some(0), "exit after shutdown: status 0");
+    assert_eq!(
+        s.wait_exit(std::time::Duration::from_secs(5)),
+        Some(0),
+        "exit after shutdown: status 0"
+    );
 
     // `exit` without `shutdown`: the process ends with status 1; stdin is still open.
     let mut s = start(&root);
     s.notify("exit", Value::Null);
-    assert_eq!(s.wait_exit(5), Some(1));
+    assert_eq!(s.wait_exit(std::time::Duration::from_secs(5)), Some(1));
 }

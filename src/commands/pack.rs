@@ -87,10 +87,10 @@ pub fn run(args: &PackArgs) -> u8 {
 }
 
 fn with_archive(
-    file: &PathBuf,
+    file: &std::path::Path,
     f: impl FnOnce(&wapp::Archive, &[u8]) -> std::io::Result<u8>,
 ) -> u8 {
-    let bytes = match std::fs::read(file) {
+    let bytes = match project::read_archive_file(file) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("error: {}: {e}", file.display());

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Args;
-use twin::server::{self, Options, StateChoice};
+use twin::server::{self, HttpLimits, Options, StateChoice};
 use twin::Twin;
 
 /// Arguments of `wippy serve`.
@@ -23,6 +23,9 @@ pub struct ServeArgs {
     /// Worker threads running handlers, each with its own Luau state (default: one per core).
     #[arg(long)]
     pub workers: Option<usize>,
+    /// Open connections served at once; more are answered 503 and closed.
+    #[arg(long, default_value_t = 1024)]
+    pub max_connections: usize,
     /// Do not log requests (by default one line each on stderr: method, path, status,
     /// handler, microseconds).
     #[arg(long, short)]
@@ -88,6 +91,10 @@ pub fn run(args: &ServeArgs) -> u8 {
         addr: args.addr,
         workers,
         state: args.state.clone(),
+        limits: HttpLimits {
+            max_connections: args.max_connections,
+            ..HttpLimits::default()
+        },
         log_requests: !args.quiet,
     };
     let result = server::run(twin, options, |addr| {

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 /// A running server.
 pub struct Session {
     child: Child,
-    stdin: ChildStdin,
+    stdin: Option<ChildStdin>,
     incoming: Receiver<Value>,
     next_id: u64,
     /// Notifications received so far (in order).
@@ -69,7 +69,7 @@ impl Session {
         });
         Session {
             child,
-            stdin,
+            stdin: Some(stdin),
             incoming,
             next_id: 0,
             notifications: Vec::new(),
@@ -79,8 +79,33 @@ impl Session {
 
     /// Write raw bytes (for malformed-input tests).
     pub fn send_raw(&mut self, bytes: &[u8]) {
-        self.stdin.write_all(bytes).expect("write");
-        self.stdin.flush().expect("flush");
+        let stdin = self.stdin.as_mut().expect("input is open");
+        stdin.write_all(bytes).expect("write");
+        stdin.flush().expect("flush");
+    }
+
+    /// Write raw bytes, ignoring a server that has already gone (after `exit`).
+    pub fn send_raw_lossy(&mut self, bytes: &[u8]) {
+        if let Some(stdin) = self.stdin.as_mut() {
+            let _ = stdin.write_all(bytes).and_then(|()| stdin.flush());
+        }
+    }
+
+    /// Close the server's input.
+    pub fn close_input(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Wait up to `limit` for the process to end; its exit code.
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<i32> {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status.code().unwrap_or(-1));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
     }
 
     fn send(&mut self, v: &Value) {
@@ -156,18 +181,6 @@ impl Session {
     /// The server's process id.
     pub fn pid(&self) -> u32 {
         self.child.id()
-    }
-
-    /// Wait up to `secs` seconds for the process to end; its exit code.
-    pub fn wait_exit(&mut self, secs: u64) -> Option<i32> {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Some(status.code().unwrap_or(-1));
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        None
     }
 
     /// Open a document (language from the extension) and return its URI.

@@ -40,7 +40,8 @@ fn deep_nesting_below_the_limit_parses_and_above_is_a_clean_error() {
             };
             let p = parse_chunk(&nested(kind, ok_depth), Dialect::Wippy);
             assert!(p.ast.is_ok(), "{kind} at {ok_depth}: {:?}", p.ast.err());
-            for depth in [MAX_NESTING + 1, 10_000, 100_000] {
+            // (Far deeper input is over the parser's source size limit, refused before this.)
+            for depth in [MAX_NESTING + 1, 10_000, 20_000] {
                 let p = parse_chunk(&nested(kind, depth), Dialect::Wippy);
                 let (_, msg) = p
                     .ast

@@ -6,11 +6,14 @@
 //! ticks, which bounds every loop and every recursion (straight-line code between ticks is
 //! bounded by the 2^23-instruction function limit and by the wall clock). The heap is checked
 //! on every tick (when over the cap, a full collection runs first, so garbage a handler churns
-//! through does not count) and the wall clock on every 16th. There is no allocator limit: any limit
-//! switches mlua to protected allocation, which measured +6 µs per invocation; instead the
-//! library functions that can allocate much in one call (`string.rep`, `table.create`) check
-//! the size first ([`Budget::reserve`]), so one call overshoots by at most one ordinary value.
-//! Once a limit trips, every later tick raises again, so `pcall` cannot swallow it.
+//! through does not count) and the wall clock on every 16th. Between ticks, an allocator limit
+//! bounds the heap at twice the per-invocation limit ([`Budget::run`]: the allocator refuses,
+//! Luau raises its memory error, the wrapped `pcall` trips the limit); it is set only while the
+//! handler's Lua code runs, because while it is set mlua runs its own API calls in protected
+//! mode, which measured +6 µs an invocation for building the environment. The library
+//! functions that can allocate much in one call (`string.rep`, `table.create`) check the size
+//! first ([`Budget::reserve`]). A heap still over the cap when the handler returns trips the
+//! limit too. Once a limit trips, every later tick raises again, so `pcall` cannot swallow it.
 
 use std::cell::{Cell, RefCell};
 use std::ffi::{c_int, CString};
@@ -220,6 +223,8 @@ pub struct Paused {
 #[derive(Debug)]
 pub struct Budget {
     limits: Limits,
+    /// The heap after the last full collection [`Budget::start`] ran (bytes).
+    live: Cell<usize>,
 }
 
 impl Budget {
@@ -228,6 +233,7 @@ impl Budget {
     pub fn install(lua: &Lua, limits: &Limits) -> Rc<Budget> {
         let budget = Rc::new(Budget {
             limits: limits.clone(),
+            live: Cell::new(0),
         });
         ARMED.with(|a| {
             *a.messages.borrow_mut() = [Tripped::Time, Tripped::Memory, Tripped::Instructions]
@@ -262,9 +268,18 @@ impl Budget {
     }
 
     /// Arm the budget for one invocation: ticks, deadline, and a heap cap above the current
-    /// heap.
+    /// heap. Garbage earlier invocations left counts in the current heap, and collecting it
+    /// during this one would widen the cap by as much, so once it amounts to a quarter of
+    /// `memory_bytes` a full collection runs first (found by the `serve` soak test: a 2.5 MB
+    /// concatenation under a 1 MiB limit sometimes answered 200).
     pub fn start(&self, lua: &Lua) {
-        let cap = lua.used_memory() + self.limits.memory_bytes;
+        let mut used = lua.used_memory();
+        if used > self.live.get().saturating_add(self.limits.memory_bytes / 4) {
+            let _ = lua.gc_collect();
+            used = lua.used_memory();
+            self.live.set(used);
+        }
+        let cap = used + self.limits.memory_bytes;
         ARMED.with(|a| {
             a.tripped.set(None);
             a.ticks_left.set(self.limits.instructions);
@@ -357,6 +372,58 @@ impl Budget {
         Ok(())
     }
 
+    /// Bytes the running invocation may still add to the heap before the memory limit (0 once
+    /// over it; unbounded while no invocation is armed), and never more than `memory_bytes`:
+    /// the cap is the heap at the start plus the limit, so garbage collected during the
+    /// invocation would otherwise widen it. Work done outside Lua on the invocation's behalf
+    /// (a JSON conversion) is charged against this.
+    pub fn remaining(&self, lua: &Lua) -> usize {
+        let cap = ARMED.with(|a| a.heap_cap.get());
+        if cap == usize::MAX {
+            return usize::MAX;
+        }
+        cap.saturating_sub(lua.used_memory())
+            .min(self.limits.memory_bytes)
+    }
+
+    /// The running invocation's wall-clock deadline (`None` while none is armed).
+    pub fn deadline(&self) -> Option<Instant> {
+        ARMED.with(|a| a.deadline.get())
+    }
+
+    /// Trip `t` for the running invocation, sticky like a limit the interrupt finds: for work
+    /// charged to the invocation that ran out of it outside Lua (a JSON conversion).
+    pub fn trip(&self, t: Tripped) {
+        ARMED.with(|a| {
+            if a.tripped.get().is_none() {
+                a.tripped.set(Some(t));
+            }
+        });
+    }
+
+    /// Run the invocation's Lua code `f` with the allocator capped at the heap cap plus one more
+    /// `memory_bytes`, so no single allocation between two interrupt ticks (`table.concat`, a
+    /// chain of `..`, a library call) can pass it: the allocation fails with Luau's memory error.
+    /// The slack lets the interrupt collect garbage first (Luau has no emergency collection).
+    /// When `f` returns, a heap still over the cap after a full collection trips the memory
+    /// limit too, so a handler that ends over its limit never answers. The cap is only in
+    /// force inside `f` (mlua then protects its own API calls, which costs time), not while the
+    /// environment is built.
+    pub fn run<R>(&self, lua: &Lua, f: impl FnOnce() -> mlua::Result<R>) -> mlua::Result<R> {
+        let cap = ARMED.with(|a| a.heap_cap.get());
+        let hard = cap.saturating_add(self.limits.memory_bytes);
+        let previous = lua.set_memory_limit(hard).unwrap_or(0);
+        let out = f();
+        let _ = lua.set_memory_limit(previous);
+        if lua.used_memory() > cap {
+            let _ = lua.gc_collect();
+            if lua.used_memory() > cap {
+                self.trip(Tripped::Memory);
+            }
+        }
+        out
+    }
+
     /// Disarm after an invocation; returns the limit that tripped, if one did. A memory error
     /// raised by the allocator counts as the memory limit.
     pub fn finish(&self, error: Option<&mlua::Error>) -> Option<Tripped> {
@@ -376,9 +443,39 @@ impl Budget {
 }
 
 /// Wrap the library functions that can allocate a lot in one call so they check `budget`
-/// first: `string.rep` (result size) and `table.create` (16 bytes a slot). Call before
-/// `Lua::sandbox(true)` makes the library tables read-only.
+/// first: `string.rep` (result size) and `table.create` (16 bytes a slot); and `pcall`/`xpcall`
+/// so that Luau's memory error (an allocation [`Budget::run`]'s cap refused) trips the memory
+/// limit, which then cannot be swallowed. Call before the base environment is built (it copies
+/// `pcall`) and before `Lua::sandbox(true)` makes the library tables read-only.
 pub fn guard_allocators(lua: &Lua, budget: &Rc<Budget>) -> mlua::Result<()> {
+    let b = budget.clone();
+    let trip = lua.create_function(move |_, ()| {
+        b.trip(Tripped::Memory);
+        Ok(())
+    })?;
+    let globals = lua.globals();
+    let (pcall, xpcall): (Function, Function) = lua
+        .load(
+            "local pcall, xpcall, trip = ...\n\
+             local MEM = 'not enough memory'\n\
+             local function check(ok, ...)\n\
+               if not ok and (...) == MEM then trip() end\n\
+               return ok, ...\n\
+             end\n\
+             return function(f, ...) return check(pcall(f, ...)) end,\n\
+               function(f, h, ...)\n\
+                 return xpcall(f, function(e) if e == MEM then trip() end return h(e) end, ...)\n\
+               end",
+        )
+        .set_name("=limits")
+        .set_mode(mlua::chunk::ChunkMode::Text)
+        .call((
+            globals.get::<Function>("pcall")?,
+            globals.get::<Function>("xpcall")?,
+            trip,
+        ))?;
+    globals.set("pcall", pcall)?;
+    globals.set("xpcall", xpcall)?;
     let string: Table = lua.globals().get("string")?;
     let rep: Function = string.get("rep")?;
     let b = budget.clone();

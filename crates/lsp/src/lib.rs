@@ -27,100 +27,52 @@ pub mod tokens;
 pub mod workspace;
 pub mod yaml;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tower_lsp::{LspService, Server};
 
-/// Serve LSP on stdin/stdout until the client sends `exit` (or its input ends). Exits the
-/// process with status 1 after an `exit` that no `shutdown` preceded (the LSP rule); errors
-/// only if the async runtime cannot start.
-pub fn run_stdio() -> std::io::Result<()> {
+/// Serve LSP on stdin/stdout until the client sends `exit` or its input ends; returns the
+/// process exit code (LSP: 0 if `shutdown` came first, else 1). Errors only if the async
+/// runtime cannot start. Threads still blocked on stdin or stdout are not waited for (at most
+/// 200 ms), so `exit` ends the process whatever the client does with its pipes.
+pub fn run_stdio() -> std::io::Result<i32> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let shutdown = Arc::new(AtomicBool::new(false));
-    let exited = rt.block_on(async {
-        let (service, socket) = LspService::new(server::Backend::new);
-        // The client's frames pass `frames::relay` (malformed ones answered there), then
-        // `lifecycle` (which sees `shutdown` and `exit`), then tower-lsp.
-        let (relay_out, lifecycle_in) = tokio::io::duplex(1 << 20);
-        let (lifecycle_out, server_in) = tokio::io::duplex(1 << 20);
-        let (server_out, relay_in) = tokio::io::duplex(1 << 20);
-        let (server_read, _) = tokio::io::split(server_in);
-        let (_, server_write) = tokio::io::split(server_out);
-        let (_, to_lifecycle) = tokio::io::split(relay_out);
-        let (from_server, _) = tokio::io::split(relay_in);
-        let server = Server::new(server_read, server_write, socket).serve(service);
-        let relay = frames::relay(
-            tokio::io::stdin(),
-            tokio::io::stdout(),
-            to_lifecycle,
-            from_server,
-        );
-        let (lifecycle_read, _) = tokio::io::split(lifecycle_in);
-        let (_, lifecycle_write) = tokio::io::split(lifecycle_out);
-        let lifecycle = lifecycle(lifecycle_read, lifecycle_write, shutdown.clone());
-        tokio::pin!(relay);
-        let (exited, relay_done) = tokio::select! {
-            () = &mut relay => (false, true),
-            () = server => (false, false),
-            exited = lifecycle => (exited, false),
-        };
-        if !relay_done {
-            // Let the last responses reach stdout.
-            let _ = tokio::time::timeout(std::time::Duration::from_millis(50), relay).await;
-        }
-        exited
-    });
-    // The blocking stdin reader may never return: do not wait for it.
-    rt.shutdown_background();
-    if exited && !shutdown.load(Ordering::Relaxed) {
-        std::process::exit(1);
-    }
-    Ok(())
+    let life = rt.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    rt.shutdown_timeout(std::time::Duration::from_millis(200));
+    Ok(life.exit_code())
 }
 
-/// Pass frames on to tower-lsp, seeing the lifecycle: `shutdown` and `exit` with `"params":
-/// null` lose the member (tower-lsp takes them only without params; JSON-RPC allows null),
-/// `shutdown` is noted, and `exit` ends the session. Returns true on `exit`.
-async fn lifecycle<R, W>(from: R, mut to: W, shutdown: Arc<AtomicBool>) -> bool
+/// One LSP session over `input`/`output` (any byte streams; a tokio runtime with time and I/O
+/// must be running): [`frames::relay`] in front of tower-lsp. Returns when the client's input
+/// ends or it sent `exit`, or when the server has handled `exit`; the result records whether
+/// `shutdown` and `exit` were sent.
+pub async fn serve<I, O>(input: I, output: O) -> std::sync::Arc<frames::Lifecycle>
 where
-    R: AsyncRead + Unpin,
-    W: AsyncWrite + Unpin,
+    I: tokio::io::AsyncRead + Unpin + Send + 'static,
+    O: tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    let mut r = BufReader::new(from);
-    while let Ok(Some(frame)) = frames::read_frame(&mut r).await {
-        let frames::Frame::Message(mut body) = frame else {
-            continue;
-        };
-        let mut exit = false;
-        // Lifecycle messages are small; big bodies (document texts) pass unparsed.
-        if body.len() < 512 {
-            if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&body) {
-                let method = v["method"].as_str().unwrap_or("").to_owned();
-                if matches!(method.as_str(), "shutdown" | "exit") {
-                    if let Some(obj) = v.as_object_mut() {
-                        if obj.get("params").is_some_and(serde_json::Value::is_null) {
-                            obj.remove("params");
-                            body = v.to_string().into_bytes();
-                        }
-                    }
-                    shutdown.fetch_or(method == "shutdown", Ordering::Relaxed);
-                    exit = method == "exit";
-                }
-            }
-        }
-        let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-        out.extend_from_slice(&body);
-        if to.write_all(&out).await.is_err() || to.flush().await.is_err() {
-            return false;
-        }
-        if exit {
-            return true;
+    let life = std::sync::Arc::new(frames::Lifecycle::default());
+    let (service, socket) = LspService::new(server::Backend::new);
+    // The server reads and writes through in-memory pipes; `frames::relay` checks every
+    // message from the client first.
+    let (client_side, server_in) = tokio::io::duplex(1 << 20);
+    let (server_out, client_read) = tokio::io::duplex(1 << 20);
+    let (server_read, _) = tokio::io::split(server_in);
+    let (_, server_write) = tokio::io::split(server_out);
+    let (_, to_server) = tokio::io::split(client_side);
+    let (from_server, _) = tokio::io::split(client_read);
+    let server = Server::new(server_read, server_write, socket).serve(service);
+    let relay = frames::relay(input, output, to_server, from_server, life.clone());
+    tokio::pin!(relay);
+    tokio::select! {
+        () = &mut relay => {}
+        () = server => {
+            // Let the last responses reach the output (the relay ends at once when the input
+            // has ended; a client that keeps its input open gets 50 ms).
+            let wait = std::time::Duration::from_millis(50);
+            let _ = tokio::time::timeout(wait, &mut relay).await;
         }
     }
-    false
+    life
 }

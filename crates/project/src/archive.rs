@@ -18,6 +18,12 @@ use crate::{LoadError, Project};
 /// Largest archive read, in bytes.
 pub const MAX_ARCHIVE_BYTES: u64 = 1 << 30;
 
+/// The bytes of the archive file at `path`: a regular file (never a FIFO or device, which could
+/// block) of at most [`MAX_ARCHIVE_BYTES`].
+pub fn read_archive_file(path: &Path) -> Result<Vec<u8>, crate::ReadError> {
+    crate::load::read_bytes(path, MAX_ARCHIVE_BYTES)
+}
+
 /// Whether `path` names a `.wapp` archive (by extension).
 pub fn is_archive(path: &Path) -> bool {
     path.extension().is_some_and(|x| x == "wapp")
@@ -30,21 +36,11 @@ pub fn load_archive(path: &Path) -> Result<Project, LoadError> {
     Ok(from_archive(&path, archive))
 }
 
-/// Read the archive at `path` and verify every hash; errors name the path.
+/// Read the archive at `path` ([`read_archive_file`]) and verify every hash within the
+/// reader's budgets (`wapp::ReadLimits`); errors name the path.
 pub fn read_verified(path: &Path) -> Result<wapp::Archive, String> {
     let fail = |m: String| format!("{}: {m}", path.display());
-    let meta = std::fs::metadata(path).map_err(|e| fail(e.to_string()))?;
-    if !meta.is_file() {
-        return Err(fail("not a regular file".into()));
-    }
-    if meta.len() > MAX_ARCHIVE_BYTES {
-        return Err(fail(format!(
-            "{} bytes is over the {} MiB archive size limit",
-            meta.len(),
-            MAX_ARCHIVE_BYTES >> 20
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    let bytes = read_archive_file(path).map_err(|e| fail(e.to_string()))?;
     wapp::read(&bytes).map_err(|e| fail(e.to_string()))
 }
 

@@ -28,13 +28,16 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use archive::{is_archive, load_archive};
+pub use archive::{is_archive, load_archive, read_archive_file, MAX_ARCHIVE_BYTES};
 pub use config::LintConfig;
 pub use entry::{BytecodeRef, Entry, Import, LuaKind, Pool, Spanned, LUA_KINDS, SQLITE_KIND};
 pub use env::{ChunkKind, Environment};
 pub use files::{line_col, Files, SourceFile};
 pub use layout::{Scope, ScopeRole};
-pub use load::{load_project, load_project_with, load_with, read_file, LoadOptions, ReadError};
+pub use load::{
+    load_project, load_project_with, load_with, read_bytes, read_file, LoadOptions, ReadError,
+    MAX_FILE_BYTES,
+};
 pub use problem::{Problem, ProblemKind};
 
 /// A Wraith twin found under the project: its files, loaded.

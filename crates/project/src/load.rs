@@ -32,8 +32,8 @@ pub enum ReadError {
     Io(std::io::Error),
     /// Not a regular file (a directory, a FIFO, a device): reading it could block forever.
     NotRegular,
-    /// Larger than [`MAX_FILE_BYTES`].
-    TooLarge(u64),
+    /// Larger than the limit: (size, limit), bytes.
+    TooLarge(u64, u64),
     /// Not UTF-8: the byte offset of the first invalid byte.
     NotUtf8(usize),
 }
@@ -43,27 +43,63 @@ impl std::fmt::Display for ReadError {
         match self {
             ReadError::Io(e) => write!(f, "{e}"),
             ReadError::NotRegular => f.write_str("not a regular file"),
-            ReadError::TooLarge(n) => write!(
+            ReadError::TooLarge(n, limit) => write!(
                 f,
                 "{n} bytes is over the {} MiB file size limit",
-                MAX_FILE_BYTES >> 20
+                limit >> 20
             ),
             ReadError::NotUtf8(at) => write!(f, "not valid UTF-8 (invalid byte at offset {at})"),
         }
     }
 }
 
-/// Read a regular file of at most [`MAX_FILE_BYTES`] as UTF-8.
+/// Read a regular file of at most [`MAX_FILE_BYTES`] as UTF-8. A FIFO, device or directory is
+/// [`ReadError::NotRegular`] without ever blocking: the path is checked first, opened
+/// non-blocking (so a FIFO swapped in after the check does not block the open), and the opened
+/// handle is checked again; at most [`MAX_FILE_BYTES`] + 1 bytes are ever read.
 pub fn read_file(path: &Path) -> Result<String, ReadError> {
+    let bytes = read_bytes(path, MAX_FILE_BYTES)?;
+    String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8(e.utf8_error().valid_up_to()))
+}
+
+/// The bytes of a regular file of at most `max` bytes, checked as [`read_file`] does (used for
+/// archives too, with their own limit).
+pub fn read_bytes(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read as _;
     let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular);
     }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge(meta.len()));
+    if meta.len() > max {
+        return Err(ReadError::TooLarge(meta.len(), max));
     }
-    let bytes = std::fs::read(path).map_err(ReadError::Io)?;
-    String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8(e.utf8_error().valid_up_to()))
+    let file = open_nonblocking(path).map_err(ReadError::Io)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(max) as usize);
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > max {
+        return Err(ReadError::TooLarge(bytes.len() as u64, max));
+    }
+    Ok(bytes)
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 impl Project {
@@ -372,9 +408,18 @@ fn load_twin(project: &mut Project, dir: &Path) {
         (&layout.libs, &mut twin.libs),
     ] {
         for (stem, path) in files {
-            if let Ok(text) = project.read_text(path) {
-                let idx = project.files.add(path.clone(), text);
-                map.insert(stem.clone(), idx);
+            match project.read_text(path) {
+                Ok(text) => {
+                    let idx = project.files.add(path.clone(), text);
+                    map.insert(stem.clone(), idx);
+                }
+                Err(e) => {
+                    let idx = project.files.add(path.clone(), "");
+                    let message = format!("`{}` not read: {e}", project.files.relative(path));
+                    project
+                        .problems
+                        .push(Problem::new(ProblemKind::BadSource, idx, 0..0, message));
+                }
             }
         }
     }

@@ -27,7 +27,7 @@ pub(crate) fn load_yaml_file(project: &mut Project, path: &Path, scope: usize) {
         Ok(t) => t,
         Err(ReadError::NotUtf8(at)) => {
             // Skipping it would lose every entry silently: a problem at the bad byte instead.
-            let lossy = std::fs::read(path)
+            let lossy = crate::load::read_bytes(path, crate::load::MAX_FILE_BYTES)
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
                 .unwrap_or_default();
             if !declares_namespace(&lossy) {
@@ -43,7 +43,7 @@ pub(crate) fn load_yaml_file(project: &mut Project, path: &Path, scope: usize) {
             ));
             return;
         }
-        Err(e @ ReadError::TooLarge(_)) => {
+        Err(e @ ReadError::TooLarge(..)) => {
             let idx = project.files.add(path.to_path_buf(), "");
             project.problems.push(Problem::new(
                 ProblemKind::Yaml,
@@ -60,11 +60,14 @@ pub(crate) fn load_yaml_file(project: &mut Project, path: &Path, scope: usize) {
         Ok(Some(doc)) if doc.get("namespace").is_some() => doc,
         Ok(_) => return,
         Err(e) if declares_namespace(&text) => {
+            // An error at the end of input points at the end, never past it.
+            let len = text.len() as u32;
+            let end = (e.offset + 1).min(len);
             let idx = project.files.add(path.to_path_buf(), text);
             project.problems.push(Problem::new(
                 ProblemKind::Yaml,
                 idx,
-                e.offset..e.offset + 1,
+                e.offset.min(end)..end,
                 format!("invalid YAML: {}", e.message),
             ));
             return;

@@ -35,8 +35,14 @@ pub enum Dialect {
 
 /// Deepest bracket/block nesting accepted (each level costs parser stack).
 pub const MAX_NESTING: usize = 400;
-/// Longest chain of operators within one expression accepted.
+/// Most operators accepted on one path of an expression tree: the operators of an expression
+/// plus those of every expression around it (`(a) .. (b) .. …` counts each `..`), and Luau's
+/// `->` of function types. Each costs stack in full_moon, in the checker's walk and in `Drop`.
 pub const MAX_CHAIN: usize = 3000;
+/// Largest chunk accepted, in bytes. full_moon keeps every token with its trivia: ordinary code
+/// (`a = a + 1` lines) costs about 570 bytes of memory a source byte, so this bounds one parse
+/// to about 300 MiB; the largest file of the public Wippy code is under 100 KiB.
+pub const MAX_SOURCE_BYTES: usize = 512 << 10;
 
 /// A type declared in Lua code.
 #[derive(Clone, Debug)]
@@ -86,6 +92,20 @@ struct Pass<'a> {
 
 /// Run the pre-pass over a chunk.
 pub fn prepare(src: &str, dialect: Dialect) -> Prepared {
+    if src.len() > MAX_SOURCE_BYTES {
+        return Prepared {
+            text: String::new(),
+            error: Some((
+                0..0,
+                format!(
+                    "the chunk is {} bytes, over the {} KiB limit of the parser: split it into modules",
+                    src.len(),
+                    MAX_SOURCE_BYTES >> 10
+                ),
+            )),
+            ..Prepared::default()
+        };
+    }
     let toks = lex(src);
     let mut pass = Pass {
         src,
@@ -94,36 +114,54 @@ pub fn prepare(src: &str, dialect: Dialect) -> Prepared {
         dialect,
         p: Prepared::default(),
     };
-    if let Some(err) = nesting_error(src, &toks) {
+    pass.run();
+    // What full_moon will see is bounded, not what was blanked (the type parser bounds itself).
+    if let Some(err) = nesting_error(src, &toks, &pass.out) {
         pass.p.error = Some(err);
         pass.p.text = src.to_owned();
         return pass.p;
     }
-    pass.run();
     // Only ASCII spaces and ';' were written over whole tokens, so the bytes stay UTF-8.
     pass.p.text = String::from_utf8(pass.out)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     pass.p
 }
 
-fn nesting_error(src: &str, toks: &[Token]) -> Option<(Range<u32>, String)> {
-    let mut depth = 0usize;
+/// Bracket and block depth, and operators on the current path of the expression tree, over the
+/// tokens full_moon will see (those the pass did not blank in `out`). An open bracket keeps the
+/// operators counted outside it (they are all on the path to what is inside) and a close
+/// restores the count from before the bracket, so `(a) .. (a) .. …` and `((a .. a) .. a) …`
+/// count alike. A separator (`,`, `;`, `=`, a statement keyword) or a name right after a
+/// complete operand (the next statement) starts a new expression at the same level. Linear in
+/// the tokens.
+fn nesting_error(src: &str, toks: &[Token], out: &[u8]) -> Option<(Range<u32>, String)> {
+    // Operators on the path at each open bracket.
+    let mut outer: Vec<usize> = Vec::new();
     let mut chain = 0usize;
+    let mut after_operand = false;
     for t in toks {
+        if out.get(t.start as usize).is_none_or(|&b| b == b' ') {
+            continue; // blanked type syntax
+        }
         let text = t.text(src);
+        let next_statement =
+            after_operand && t.kind == TokenKind::Name && !matches!(text, "and" | "or" | "not");
+        after_operand = ends_operand(src, t);
+        if next_statement {
+            chain = outer.last().copied().unwrap_or(0);
+        }
         match text {
-            "(" | "{" | "[" | "function" | "do" | "if" | "repeat" => {
-                depth += 1;
-                chain = 0;
-            }
-            ")" | "}" | "]" | "end" | "until" => {
-                depth = depth.saturating_sub(1);
-            }
+            "(" | "{" | "[" | "function" | "do" | "if" | "repeat" => outer.push(chain),
+            ")" | "}" | "]" | "end" | "until" => chain = outer.pop().unwrap_or(0),
             "+" | "-" | "*" | "/" | "//" | "%" | "^" | ".." | "and" | "or" | "not" | "=="
-            | "~=" | "<" | ">" | "<=" | ">=" | "&" | "|" | "~" | "<<" | ">>" | "#" => chain += 1,
-            "local" | "return" | "=" | "," | ";" | "then" | "else" | "elseif" => chain = 0,
+            | "~=" | "<" | ">" | "<=" | ">=" | "&" | "|" | "~" | "<<" | ">>" | "#" | "->" => {
+                chain += 1
+            }
+            "local" | "return" | "=" | "," | ";" | "then" | "else" | "elseif" | "while" | "for"
+            | "in" | "goto" | "break" => chain = outer.last().copied().unwrap_or(0),
             _ => {}
         }
+        let depth = outer.len();
         if depth > MAX_NESTING {
             return Some((
                 t.start..t.end,
@@ -144,6 +182,18 @@ fn is_keyword(s: &str) -> bool {
     KEYWORDS.contains(&s)
 }
 
+/// Whether token `t` can end an expression (a following `as`/`::`/`!` applies to it; a name
+/// after it starts the next statement).
+fn ends_operand(src: &str, t: &Token) -> bool {
+    let text = t.text(src);
+    match t.kind {
+        TokenKind::Name => !is_keyword(text) || matches!(text, "nil" | "true" | "false" | "end"),
+        TokenKind::String | TokenKind::Number => true,
+        TokenKind::Symbol => matches!(text, ")" | "]" | "}" | "..."),
+        TokenKind::Unknown => false,
+    }
+}
+
 impl Pass<'_> {
     fn text(&self, i: usize) -> &str {
         self.toks.get(i).map_or("", |t| t.text(self.src))
@@ -159,15 +209,7 @@ impl Pass<'_> {
 
     /// Whether token `i` can end an expression (so a following `as`/`::`/`!` applies to it).
     fn ends_expression(&self, i: usize) -> bool {
-        match self.kind(i) {
-            Some(TokenKind::Name) => {
-                !is_keyword(self.text(i))
-                    || matches!(self.text(i), "nil" | "true" | "false" | "end")
-            }
-            Some(TokenKind::String | TokenKind::Number) => true,
-            Some(TokenKind::Symbol) => matches!(self.text(i), ")" | "]" | "}" | "..."),
-            _ => false,
-        }
+        self.toks.get(i).is_some_and(|t| ends_operand(self.src, t))
     }
 
     fn blank(&mut self, from: u32, to: u32) {
@@ -178,9 +220,21 @@ impl Pass<'_> {
         }
     }
 
+    /// Record the first error; its span is kept inside the source (an error at the end of
+    /// input points at the end, not one byte past it).
     fn fail(&mut self, span: Range<u32>, message: String) {
         if self.p.error.is_none() {
-            self.p.error = Some((span, message));
+            let len = self.src.len() as u32;
+            let end = span.end.min(len);
+            self.p.error = Some((span.start.min(end)..end, message));
+        }
+    }
+
+    /// Report a type-syntax error: always in Wippy Lua; in Luau only a passed limit (other
+    /// syntax our parser does not know is Luau's own, left for full_moon).
+    fn type_error(&mut self, e: &typedefs::SyntaxError, what: &str) {
+        if self.dialect == Dialect::Wippy || e.limit {
+            self.fail(e.offset..e.offset + 1, format!("{what}: {}", e.message));
         }
     }
 
@@ -197,12 +251,7 @@ impl Pass<'_> {
                 Some((ty, tp.pos()))
             }
             Err(e) => {
-                if self.dialect == Dialect::Wippy {
-                    self.fail(
-                        e.offset..e.offset + 1,
-                        format!("invalid type: {}", e.message),
-                    );
-                }
+                self.type_error(&e, "invalid type");
                 None
             }
         }
@@ -262,8 +311,8 @@ impl Pass<'_> {
                     | "while"
                     | "until"
                     | "in"
-            ) && !(self.kind(i - 1) == Some(TokenKind::Symbol)
-                && !matches!(p, ")" | "]" | "}" | ";" | ">" | ">>" | "?"))
+            ) && (self.kind(i - 1) != Some(TokenKind::Symbol)
+                || matches!(p, ")" | "]" | "}" | ";" | ">" | ">>" | "?"))
         };
         prev_ok && self.is_name(i + 1) && matches!(self.text(i + 2), "=" | "<")
     }
@@ -435,12 +484,7 @@ impl Pass<'_> {
                     j = tp.pos();
                 }
                 Err(e) => {
-                    if self.dialect == Dialect::Wippy {
-                        self.fail(
-                            e.offset..e.offset + 1,
-                            format!("invalid type parameters: {}", e.message),
-                        );
-                    }
+                    self.type_error(&e, "invalid type parameters");
                     return None;
                 }
             }
@@ -511,12 +555,7 @@ impl Pass<'_> {
                     j = tp.pos();
                 }
                 Err(e) => {
-                    if self.dialect == Dialect::Wippy {
-                        self.fail(
-                            e.offset..e.offset + 1,
-                            format!("invalid return type: {}", e.message),
-                        );
-                    }
+                    self.type_error(&e, "invalid return type");
                     return None;
                 }
             }

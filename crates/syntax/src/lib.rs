@@ -18,4 +18,6 @@ pub mod parse;
 pub mod typevalues;
 
 pub use dialect::Dialect;
-pub use parse::{parse_chunk, parse_chunk_recovering, Parsed, Recovered, PARSE_STACK};
+pub use parse::{
+    parse_chunk, parse_chunk_recovering, with_parse_stack, Parsed, Recovered, PARSE_STACK,
+};

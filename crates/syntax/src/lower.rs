@@ -45,8 +45,14 @@ fn span(n: &impl Node) -> Range<u32> {
     s..e
 }
 
-/// Lower a Wippy chunk to Luau source with the same line structure.
+/// Lower a Wippy chunk to Luau source with the same line structure. Runs on a thread of its
+/// own with [`crate::PARSE_STACK`] bytes of stack, so any chunk within the pre-pass limits
+/// lowers from any caller's thread.
 pub fn lower(src: &str) -> Result<String, LowerError> {
+    crate::parse::with_parse_stack(|| lower_here(src))
+}
+
+fn lower_here(src: &str) -> Result<String, LowerError> {
     let parsed = parse_chunk(src, Dialect::Wippy);
     let ast = parsed
         .ast

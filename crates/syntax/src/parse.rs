@@ -1,12 +1,17 @@
 //! Parsing a chunk: the dialect pre-pass, then full_moon 3 with `LuaVersion::new()`.
 //!
 //! full_moon's recursive-descent parser and the tree's recursive `Drop` use stack in proportion to
-//! nesting; the pre-pass refuses anything deeper than [`crate::dialect::MAX_NESTING`], and callers
-//! run parsing on threads with [`PARSE_STACK`] bytes of stack (see `check.rs`). Any panic inside
-//! full_moon (anchors-lsp §3 lists two) is caught and becomes a parse error.
+//! nesting; the pre-pass refuses anything deeper than [`crate::dialect::MAX_NESTING`] (and
+//! longer operator paths than [`crate::dialect::MAX_CHAIN`], chunks larger than
+//! [`crate::dialect::MAX_SOURCE_BYTES`]), and callers run parsing on threads with
+//! [`PARSE_STACK`] bytes of stack (see `check.rs`). Any panic inside full_moon (anchors-lsp §3
+//! lists two; a lexer error right after Luau's `@` is a third) is caught, kept off stderr, and
+//! becomes a parse error at the first token full_moon's lexer refuses.
 
+use std::cell::Cell;
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Once;
 
 use full_moon::ast::Ast;
 use full_moon::node::Node;
@@ -16,6 +21,34 @@ use crate::dialect::{prepare, Dialect, Prepared};
 
 /// Stack size for threads that parse and walk syntax trees.
 pub const PARSE_STACK: usize = 256 << 20;
+
+/// Run `f` on a new thread with [`PARSE_STACK`] bytes of stack and return what it returns (a
+/// panic in `f` is resumed here). For callers that parse or walk a tree on a thread of unknown
+/// stack size (the main thread has 8 MiB; deep trees within the pre-pass limits need more).
+/// If no thread can be started, `f` runs on the caller's thread.
+pub fn with_parse_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    let job = std::sync::Mutex::new(Some(f));
+    let take = || job.lock().unwrap_or_else(|p| p.into_inner()).take();
+    let out = std::thread::scope(|s| {
+        let handle = std::thread::Builder::new()
+            .name("wippy-parse".into())
+            .stack_size(PARSE_STACK)
+            .spawn_scoped(s, || take().map(|f| f()));
+        match handle.map(|h| h.join()) {
+            Ok(Ok(out)) => out,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => None,
+        }
+    });
+    match out {
+        Some(out) => out,
+        // Spawning failed: the job was never taken.
+        None => match take() {
+            Some(f) => f(),
+            None => unreachable!("a job that ran returned its result"),
+        },
+    }
+}
 
 /// A parsed chunk: the tree and the pre-pass tables; or the first syntax error.
 pub struct Parsed {
@@ -34,32 +67,78 @@ pub fn parse_chunk(src: &str, dialect: Dialect) -> Parsed {
             ast: Err(err),
         };
     }
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        full_moon::parse_fallible(&prepared.text, LuaVersion::new()).into_result()
-    }));
+    let result =
+        quietly(|| full_moon::parse_fallible(&prepared.text, LuaVersion::new()).into_result());
     let ast = match result {
         Ok(Ok(ast)) => Ok(ast),
         Ok(Err(errors)) => Err(errors
             .iter()
             .map(|e| {
+                // full_moon's range can end before it starts (a block's `for` to where the
+                // missing `end` was expected): the error is at the start.
                 let (s, e2) = e.range();
+                let start = s.bytes() as u32;
                 (
-                    s.bytes() as u32..e2.bytes() as u32,
+                    start..(e2.bytes() as u32).max(start),
                     e.error_message().to_string(),
                 )
             })
             .min_by_key(|(r, _)| r.start)
             .unwrap_or((0..0, "syntax error".into()))),
-        Err(_) => Err((
+        Err(()) => Err(lexer_error(&prepared.text).unwrap_or((
             0..0,
             "the parser failed on this file (internal error); please report it".into(),
-        )),
+        ))),
     };
     let ast = ast.and_then(|ast| match luau_only_syntax(&ast, dialect) {
         Some(err) => Err(err),
         None => Ok(ast),
     });
     Parsed { prepared, ast }
+}
+
+thread_local! {
+    /// Whether this thread is inside [`quietly`] (its panics are expected and not printed).
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Run `f`, catching a panic; while it runs, this thread's panics are not printed (the process
+/// panic hook, installed once, defers to the previous hook for every other panic).
+fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, ()> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let out = catch_unwind(AssertUnwindSafe(f)).map_err(|_| ());
+    QUIET.with(|q| q.set(was));
+    out
+}
+
+/// The first error of full_moon's own lexer in `text` (full_moon's parser panics on some of
+/// them instead of reporting them): byte range and message.
+fn lexer_error(text: &str) -> Option<(Range<u32>, String)> {
+    use full_moon::tokenizer::{Lexer, LexerResult, TokenizerErrorType};
+    let errors = quietly(|| match Lexer::new(text, LuaVersion::new()).collect() {
+        LexerResult::Ok(_) => Vec::new(),
+        LexerResult::Fatal(e) | LexerResult::Recovered(_, e) => e,
+    })
+    .ok()?;
+    let first = errors.iter().min_by_key(|e| e.range().0.bytes())?;
+    let (s, e) = first.range();
+    let start = s.bytes() as u32;
+    let message = match first.error() {
+        TokenizerErrorType::UnexpectedToken(c) => {
+            format!("unexpected character `{}`", c.escape_debug())
+        }
+        other => other.to_string(),
+    };
+    Some((start..(e.bytes() as u32).max(start + 1), message))
 }
 
 /// A chunk parsed for an editor: the pre-pass tables and the tree full_moon recovered, even
@@ -88,7 +167,7 @@ pub fn parse_chunk_recovering(src: &str, dialect: Dialect) -> Recovered {
             errors: vec![err],
         };
     }
-    let result = catch_unwind(AssertUnwindSafe(|| {
+    let result = quietly(|| {
         let mut text = prepared.text.clone();
         let mut first: Option<Vec<(Range<u32>, String)>> = None;
         let mut attempts = 0;
@@ -99,8 +178,9 @@ pub fn parse_chunk_recovering(src: &str, dialect: Dialect) -> Recovered {
                 .iter()
                 .map(|e| {
                     let (s, e2) = e.range();
+                    let start = s.bytes() as u32;
                     (
-                        s.bytes() as u32..e2.bytes() as u32,
+                        start..(e2.bytes() as u32).max(start),
                         e.error_message().to_string(),
                     )
                 })
@@ -123,21 +203,24 @@ pub fn parse_chunk_recovering(src: &str, dialect: Dialect) -> Recovered {
                 _ => return (r.into_ast(), errors),
             }
         }
-    }));
+    });
     match result {
         Ok((ast, errors)) => Recovered {
             prepared,
             ast: Some(ast),
             errors,
         },
-        Err(_) => Recovered {
-            prepared,
-            ast: None,
-            errors: vec![(
+        Err(()) => {
+            let error = lexer_error(&prepared.text).unwrap_or((
                 0..0,
-                "the parser failed on this file (internal error)".into(),
-            )],
-        },
+                "the parser failed on this file (internal error); please report it".into(),
+            ));
+            Recovered {
+                prepared,
+                ast: None,
+                errors: vec![error],
+            }
+        }
     }
 }
 

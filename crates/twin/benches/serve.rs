@@ -133,7 +133,7 @@ fn http_throughput() {
     rt.block_on(async {
         let (addr_tx, addr_rx) = tokio::sync::oneshot::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let options = Options { addr: "127.0.0.1:0".parse().expect("addr"), workers: 2, state: StateChoice::Memory, log_requests: false };
+        let options = Options { addr: "127.0.0.1:0".parse().expect("addr"), workers: 2, state: StateChoice::Memory, limits: Default::default(), log_requests: false };
         let server = tokio::spawn(serve(ledger(), options, move |a| { let _ = addr_tx.send(a); }, async { let _ = stop_rx.await; }));
         let addr = addr_rx.await.expect("address");
         let until = Instant::now() + Duration::from_secs(seconds);

@@ -3,7 +3,9 @@
 //! once, requests routed to handlers by the seed's rules, handlers run by [`worker::Worker`]s
 //! under per-invocation limits, and [`server`] serving it all over HTTP/1.1.
 
+mod api;
 pub mod clock;
+mod conn;
 pub mod routes;
 pub mod server;
 pub mod state;
@@ -176,8 +178,7 @@ impl Twin {
         let mut n = 0;
         for s in &self.config.seed {
             let path = self.dir.join(&s.file);
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let text = project::read_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             let items: Vec<serde_json::Value> = serde_json::from_str(&text)
                 .map_err(|e| format!("{}:{}:{}: {e}", path.display(), e.line(), e.column()))?;
             for (i, item) in items.into_iter().enumerate() {

@@ -1,6 +1,12 @@
 //! `wippy serve`: an HTTP/1.1 server (tokio + hyper) for a twin. Connections are served on
 //! tokio; handlers run on a pool of worker threads, each with its own Luau state (one VM state
 //! per worker), fed through one queue. Ctrl-C stops accepting and lets open requests finish.
+//!
+//! Bounded by [`HttpLimits`]: a connection cap (over it: 503 and close), header, body and write
+//! timeouts (the header timeout also ends idle keep-alive and half-open connections), a body
+//! size cap. A response leaves only with a status of 200–599 and without a handler's
+//! `content-length` or `transfer-encoding` (the framing is the server's: a wrong length would
+//! desynchronise the next response on a keep-alive connection).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -16,13 +22,13 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::sync::oneshot;
 
+pub use super::conn::HttpLimits;
+
 use super::clock::Clock;
+use super::conn::{overloaded, StallGuard};
 use super::state::StateStore;
 use super::worker::{Outcome, Worker};
 use super::{Request, Response, Twin};
-
-/// Largest request body accepted (bytes); larger gets 413.
-pub const MAX_BODY: usize = 1 << 20;
 
 /// Where entities live.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,6 +62,8 @@ pub struct Options {
     pub workers: usize,
     /// State store.
     pub state: StateChoice,
+    /// Connection and request limits.
+    pub limits: HttpLimits,
     /// Log one line per request to stderr: method, path, status, handler, microseconds.
     pub log_requests: bool,
 }
@@ -69,6 +77,7 @@ struct Job {
 struct Shared {
     twin: Arc<Twin>,
     jobs: crossbeam_channel::Sender<Job>,
+    limits: HttpLimits,
 }
 
 /// Start the worker threads; each builds its Luau state, and the first failure is returned.
@@ -114,10 +123,22 @@ fn start_workers(
     Ok(tx)
 }
 
+/// Headers that frame the message: only the server sets them.
+const FRAMING: &[&str] = &["content-length", "transfer-encoding"];
+
 fn to_hyper(r: Response) -> hyper::Response<Full<Bytes>> {
+    if !(200..=599).contains(&r.status) {
+        // A template's status (handlers' are checked by `emit`): 1xx would hang the client.
+        return to_hyper(Response::json(
+            500,
+            &serde_json::json!({ "error": { "type": "internal_error", "message": format!("invalid response status {}", r.status) } }),
+        ));
+    }
     let mut b = hyper::Response::builder().status(r.status);
     for (k, v) in &r.headers {
-        b = b.header(k.as_str(), v.as_str());
+        if !FRAMING.contains(&k.to_ascii_lowercase().as_str()) {
+            b = b.header(k.as_str(), v.as_str());
+        }
     }
     b.body(Full::new(Bytes::from(r.body))).unwrap_or_else(|e| {
         let mut bad = hyper::Response::new(Full::new(Bytes::from(format!(
@@ -187,9 +208,17 @@ async fn answer(
             )
         })
         .collect();
-    let body = match Limited::new(req.into_body(), MAX_BODY).collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(e) => {
+    let limits = &shared.limits;
+    let collect = Limited::new(req.into_body(), limits.max_body).collect();
+    let body = match tokio::time::timeout(limits.body_timeout, collect).await {
+        Err(_) => {
+            return Response::json(
+                408,
+                &serde_json::json!({ "error": { "type": "request_timeout", "message": format!("the request body did not arrive within {} ms", limits.body_timeout.as_millis()) } }),
+            )
+        }
+        Ok(Ok(b)) => b.to_bytes(),
+        Ok(Err(e)) => {
             let too_big = e
                 .downcast_ref::<http_body_util::LengthLimitError>()
                 .is_some();
@@ -260,7 +289,13 @@ pub async fn serve(
     let deterministic = clock.deterministic();
     let twin = Arc::new(twin);
     let jobs = start_workers(&twin, &store, &clock, options.workers)?;
-    let shared = Arc::new(Shared { twin, jobs });
+    let limits = options.limits.clone();
+    let shared = Arc::new(Shared {
+        twin,
+        jobs,
+        limits: limits.clone(),
+    });
+    let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
     let listener = tokio::net::TcpListener::bind(options.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", options.addr))?;
@@ -271,7 +306,24 @@ pub async fn serve(
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    // Out of descriptors (or another transient error): back off, never spin.
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        continue;
+                    }
+                };
+                let Ok(permit) = permits.clone().try_acquire_owned() else {
+                    // Answered and closed right here, without a task: a flood of connections
+                    // over the cap holds nothing. What the client already sent is read first,
+                    // so closing sends the answer rather than a reset.
+                    let mut sent = [0u8; 8192];
+                    let _ = stream.try_read(&mut sent);
+                    let _ = stream.try_write(&overloaded(limits.max_connections));
+                    drop(stream);
+                    continue;
+                };
                 let _ = stream.set_nodelay(true);
                 let shared = shared.clone();
                 let log = options.log_requests;
@@ -280,10 +332,16 @@ pub async fn serve(
                     async move { Ok::<_, Infallible>(to_hyper(answer_logged(shared, req, log).await)) }
                 });
                 let mut builder = hyper::server::conn::http1::Builder::new();
-                builder.keep_alive(true).auto_date_header(!deterministic);
-                let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+                builder
+                    .keep_alive(true)
+                    .auto_date_header(!deterministic)
+                    .timer(hyper_util::rt::TokioTimer::new())
+                    .header_read_timeout(limits.header_timeout);
+                let io = TokioIo::new(StallGuard::new(stream, limits.write_timeout));
+                let conn = graceful.watch(builder.serve_connection(io, service));
                 tokio::spawn(async move {
                     let _ = conn.await;
+                    drop(permit);
                 });
             }
             () = &mut shutdown => break,

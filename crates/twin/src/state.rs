@@ -1,20 +1,125 @@
 //! The twin state store: entities (JSON documents by entity type and id) and counters, per
 //! namespace, in memory or in SQLite (WAL; a write is committed before its response is sent,
 //! so answered writes survive a kill of the server) (seed: handlers' `state` global).
+//!
+//! `list` and `query` return one [`Page`] at a time, in id order: at most [`MAX_PAGE`]
+//! entities, at most the bytes and the time the calling invocation has left, so one call on a
+//! million entities is neither seconds nor gigabytes; `after` continues from the last id seen.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
 use std::path::Path;
 use std::sync::Mutex;
+use std::time::Instant;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 
 type Key = (String, String);
 
+/// Most entities one `list` or `query` call returns.
+pub const MAX_PAGE: usize = 1000;
+
+/// Which part of a `list` or `query` to return.
+#[derive(Clone, Debug)]
+pub struct Page {
+    /// Most entities (at most [`MAX_PAGE`]).
+    pub limit: usize,
+    /// Only ids after this one.
+    pub after: Option<String>,
+    /// Most bytes of entities (JSON text) to gather; more is [`StoreError::Memory`].
+    pub max_bytes: usize,
+    /// When to give up with [`StoreError::Time`] (checked every 256 entities read).
+    pub deadline: Option<Instant>,
+}
+
+impl Default for Page {
+    /// The first [`MAX_PAGE`] entities, no byte or time bound.
+    fn default() -> Self {
+        Page {
+            limit: MAX_PAGE,
+            after: None,
+            max_bytes: usize::MAX,
+            deadline: None,
+        }
+    }
+}
+
+/// Why a store call failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreError {
+    /// A page would pass [`Page::max_bytes`].
+    Memory,
+    /// [`Page::deadline`] passed.
+    Time,
+    /// SQLite failed (the message).
+    Other(String),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Memory => f.write_str("the page is larger than the memory left"),
+            StoreError::Time => f.write_str("ran past the deadline"),
+            StoreError::Other(m) => f.write_str(m),
+        }
+    }
+}
+
+/// An entity in memory with the size of its JSON text (what a page is charged).
+struct Stored {
+    value: Value,
+    bytes: usize,
+}
+
+/// Bytes of `v` as JSON text, computed once when it is stored.
+fn text_bytes(v: &Value) -> usize {
+    serde_json::to_vec(v).map_or(0, |t| t.len())
+}
+
 #[derive(Default)]
 struct Memory {
-    entities: HashMap<Key, BTreeMap<String, Value>>,
+    entities: HashMap<Key, BTreeMap<String, Stored>>,
     counters: HashMap<Key, i64>,
+}
+
+/// Gathers one page: counts entities and bytes, watches the clock.
+struct Gather<'a> {
+    page: &'a Page,
+    out: Vec<Value>,
+    bytes: usize,
+    read: usize,
+}
+
+impl<'a> Gather<'a> {
+    fn new(page: &'a Page) -> Self {
+        Gather {
+            page,
+            out: Vec::new(),
+            bytes: 0,
+            read: 0,
+        }
+    }
+
+    /// One entity read; `keep` when it belongs in the page. `Ok(false)` once the page is full.
+    fn take(
+        &mut self,
+        bytes: usize,
+        keep: impl FnOnce() -> Option<Value>,
+    ) -> Result<bool, StoreError> {
+        self.read += 1;
+        if self.read & 255 == 0 && self.page.deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(StoreError::Time);
+        }
+        if let Some(v) = keep() {
+            self.bytes = self.bytes.saturating_add(bytes);
+            if self.bytes > self.page.max_bytes {
+                return Err(StoreError::Memory);
+            }
+            self.out.push(v);
+        }
+        Ok(self.out.len() < self.page.limit.min(MAX_PAGE))
+    }
 }
 
 enum Backend {
@@ -31,8 +136,8 @@ fn key(ns: &str, entity: &str) -> Key {
     (ns.to_owned(), entity.to_owned())
 }
 
-fn sql_err(e: rusqlite::Error) -> String {
-    format!("state store: {e}")
+fn sql_err(e: rusqlite::Error) -> StoreError {
+    StoreError::Other(format!("state store: {e}"))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -58,20 +163,20 @@ impl StateStore {
         )
         .map_err(|e| format!("{}: {e}", path.display()))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(sql_err)?;
+            .map_err(|e| sql_err(e).to_string())?;
         Ok(StateStore {
             backend: Backend::Sqlite(Mutex::new(conn)),
         })
     }
 
     /// Entity `id` of type `entity`.
-    pub fn get(&self, ns: &str, entity: &str, id: &str) -> Result<Option<Value>, String> {
+    pub fn get(&self, ns: &str, entity: &str, id: &str) -> Result<Option<Value>, StoreError> {
         match &self.backend {
             Backend::Memory(m) => Ok(lock(m)
                 .entities
                 .get(&key(ns, entity))
                 .and_then(|t| t.get(id))
-                .cloned()),
+                .map(|s| s.value.clone())),
             Backend::Sqlite(c) => {
                 let text: Option<String> = lock(c)
                     .prepare_cached(
@@ -88,10 +193,11 @@ impl StateStore {
     }
 
     /// Insert or replace entity `id`.
-    pub fn put(&self, ns: &str, entity: &str, id: &str, data: Value) -> Result<(), String> {
+    pub fn put(&self, ns: &str, entity: &str, id: &str, data: Value) -> Result<(), StoreError> {
         match &self.backend {
             Backend::Memory(m) => {
-                lock(m).entities.entry(key(ns, entity)).or_default().insert(id.to_owned(), data);
+                let bytes = text_bytes(&data);
+                lock(m).entities.entry(key(ns, entity)).or_default().insert(id.to_owned(), Stored { value: data, bytes });
                 Ok(())
             }
             Backend::Sqlite(c) => lock(c)
@@ -112,12 +218,13 @@ impl StateStore {
     ) -> Result<(), String> {
         match &self.backend {
             Backend::Memory(m) => {
+                let bytes = text_bytes(&data);
                 lock(m)
                     .entities
                     .entry(key(ns, entity))
                     .or_default()
                     .entry(id.to_owned())
-                    .or_insert(data);
+                    .or_insert(Stored { value: data, bytes });
                 Ok(())
             }
             Backend::Sqlite(c) => lock(c)
@@ -126,12 +233,12 @@ impl StateStore {
                 )
                 .and_then(|mut s| s.execute(params![ns, entity, id, data.to_string()]))
                 .map(|_| ())
-                .map_err(sql_err),
+                .map_err(|e| sql_err(e).to_string()),
         }
     }
 
     /// Remove entity `id`; whether it existed.
-    pub fn delete(&self, ns: &str, entity: &str, id: &str) -> Result<bool, String> {
+    pub fn delete(&self, ns: &str, entity: &str, id: &str) -> Result<bool, StoreError> {
         match &self.backend {
             Backend::Memory(m) => Ok(lock(m)
                 .entities
@@ -146,50 +253,78 @@ impl StateStore {
         }
     }
 
-    /// Every entity of a type, ordered by id.
-    pub fn list(&self, ns: &str, entity: &str) -> Result<Vec<Value>, String> {
-        match &self.backend {
-            Backend::Memory(m) => Ok(lock(m)
-                .entities
-                .get(&key(ns, entity))
-                .map(|t| t.values().cloned().collect())
-                .unwrap_or_default()),
-            Backend::Sqlite(c) => {
-                let conn = lock(c);
-                let mut st = conn
-                    .prepare_cached(
-                        "SELECT data FROM entities WHERE ns = ?1 AND entity = ?2 ORDER BY id",
-                    )
-                    .map_err(sql_err)?;
-                let rows = st
-                    .query_map(params![ns, entity], |r| r.get::<_, String>(0))
-                    .map_err(sql_err)?;
-                let mut out = Vec::new();
-                for text in rows {
-                    out.push(serde_json::from_str(&text.map_err(sql_err)?).unwrap_or(Value::Null));
-                }
-                Ok(out)
-            }
-        }
+    /// One page of the entities of a type, ordered by id.
+    pub fn list(&self, ns: &str, entity: &str, page: &Page) -> Result<Vec<Value>, StoreError> {
+        self.scan(ns, entity, page, |_| true)
     }
 
-    /// Entities of a type whose `field` equals `value`, ordered by id.
+    /// One page of the entities of a type whose `field` equals `value`, ordered by id; every
+    /// entity read on the way counts against the page's deadline.
     pub fn query(
         &self,
         ns: &str,
         entity: &str,
         field: &str,
         value: &Value,
-    ) -> Result<Vec<Value>, String> {
-        Ok(self
-            .list(ns, entity)?
-            .into_iter()
-            .filter(|e| e.get(field) == Some(value))
-            .collect())
+        page: &Page,
+    ) -> Result<Vec<Value>, StoreError> {
+        self.scan(ns, entity, page, |e| e.get(field) == Some(value))
+    }
+
+    /// Walk the entities of a type in id order after `page.after`, keeping those `keep` accepts.
+    fn scan(
+        &self,
+        ns: &str,
+        entity: &str,
+        page: &Page,
+        keep: impl Fn(&Value) -> bool,
+    ) -> Result<Vec<Value>, StoreError> {
+        let mut g = Gather::new(page);
+        match &self.backend {
+            Backend::Memory(m) => {
+                let mem = lock(m);
+                let Some(t) = mem.entities.get(&key(ns, entity)) else {
+                    return Ok(Vec::new());
+                };
+                let from = match &page.after {
+                    Some(a) => Bound::Excluded(a.as_str()),
+                    None => Bound::Unbounded,
+                };
+                for (_, s) in t.range::<str, _>((from, Bound::Unbounded)) {
+                    if !g.take(s.bytes, || keep(&s.value).then(|| s.value.clone()))? {
+                        break;
+                    }
+                }
+            }
+            Backend::Sqlite(c) => {
+                let conn = lock(c);
+                let mut st = conn
+                    .prepare_cached(
+                        "SELECT data FROM entities WHERE ns = ?1 AND entity = ?2 AND id > ?3 ORDER BY id",
+                    )
+                    .map_err(sql_err)?;
+                let after = page.after.as_deref().unwrap_or("");
+                let mut rows = st.query(params![ns, entity, after]).map_err(sql_err)?;
+                while let Some(row) = rows.next().map_err(sql_err)? {
+                    let text = row.get_ref(0).map_err(sql_err)?;
+                    let text = text
+                        .as_str()
+                        .map_err(|e| StoreError::Other(e.to_string()))?;
+                    let keep_it = || {
+                        let v = serde_json::from_str(text).unwrap_or(Value::Null);
+                        keep(&v).then_some(v)
+                    };
+                    if !g.take(text.len(), keep_it)? {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(g.out)
     }
 
     /// Number of entities of a type.
-    pub fn count(&self, ns: &str, entity: &str) -> Result<usize, String> {
+    pub fn count(&self, ns: &str, entity: &str) -> Result<usize, StoreError> {
         match &self.backend {
             Backend::Memory(m) => Ok(lock(m)
                 .entities
@@ -204,7 +339,7 @@ impl StateStore {
     }
 
     /// Atomically increment counter `name`; returns the new value (the first is 1).
-    pub fn counter(&self, ns: &str, name: &str) -> Result<i64, String> {
+    pub fn counter(&self, ns: &str, name: &str) -> Result<i64, StoreError> {
         match &self.backend {
             Backend::Memory(m) => {
                 let mut mem = lock(m);
@@ -237,9 +372,12 @@ mod tests {
             "paid"
         );
         assert_eq!(s.get("other", "orders", "a").unwrap(), None);
-        assert_eq!(s.list("n", "orders").unwrap()[0]["id"], "a");
         assert_eq!(
-            s.query("n", "orders", "status", &json!("draft"))
+            s.list("n", "orders", &Page::default()).unwrap()[0]["id"],
+            "a"
+        );
+        assert_eq!(
+            s.query("n", "orders", "status", &json!("draft"), &Page::default())
                 .unwrap()
                 .len(),
             1
@@ -254,6 +392,64 @@ mod tests {
             ),
             (1, 2)
         );
+    }
+
+    /// 2,500 entities: pages of 1,000 by default, `after` continues, bytes and time bound a page.
+    fn pages(s: &StateStore) {
+        for i in 0..2_500 {
+            let id = format!("e{i:05}");
+            s.put("n", "items", &id, json!({"id": id, "odd": i % 2 == 1}))
+                .unwrap();
+        }
+        let first = s.list("n", "items", &Page::default()).unwrap();
+        assert_eq!(first.len(), MAX_PAGE);
+        let mut seen = first.len();
+        let mut after = first.last().unwrap()["id"].as_str().map(str::to_owned);
+        loop {
+            let page = Page {
+                after: after.clone(),
+                ..Page::default()
+            };
+            let rows = s.list("n", "items", &page).unwrap();
+            if rows.is_empty() {
+                break;
+            }
+            seen += rows.len();
+            after = rows.last().unwrap()["id"].as_str().map(str::to_owned);
+        }
+        assert_eq!(seen, 2_500);
+        let few = Page {
+            limit: 10,
+            ..Page::default()
+        };
+        let odd = s.query("n", "items", "odd", &json!(true), &few).unwrap();
+        assert_eq!(odd.len(), 10);
+        assert_eq!(odd[0]["id"], "e00001");
+        let small = Page {
+            max_bytes: 4096,
+            ..Page::default()
+        };
+        assert_eq!(s.list("n", "items", &small), Err(StoreError::Memory));
+        let late = Page {
+            deadline: Some(Instant::now()),
+            ..Page::default()
+        };
+        // A query matching nothing still reads every entity: the deadline stops it.
+        assert_eq!(
+            s.query("n", "items", "odd", &json!("never"), &late),
+            Err(StoreError::Time)
+        );
+    }
+
+    #[test]
+    fn list_and_query_are_paged_and_bounded() {
+        pages(&StateStore::memory());
+        let dir = std::env::temp_dir().join(format!("wippy-state-pages-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("state.db");
+        let _ = std::fs::remove_file(&path);
+        pages(&StateStore::sqlite(&path).unwrap());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

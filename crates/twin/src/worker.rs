@@ -1,39 +1,36 @@
 //! One worker's Luau state for twin handlers: THE handler environment list
 //! ([`project::env::Environment::Handler`], the manifests' `handler` globals: the base library,
 //! `req`, `emit`, `state`, `clock`, `wraith.import`), a fresh environment per invocation, the
-//! handler chunks loaded once, and the per-invocation limits ([`host::limits`]).
+//! handler chunks loaded once, and the per-invocation limits ([`host::limits`]; the handler's
+//! Lua code runs inside [`host::Budget::run`], and `emit`/`state` conversions are charged to
+//! the same budget, see [`crate::api`]).
 //!
 //! Nothing a call creates is captured by a long-lived closure: `emit` writes to a Rust-side
 //! response, `state` and `clock` hold only Rust handles, so a finished invocation leaves
 //! nothing behind (see the runtime's `many_calls` test for why that matters with mlua).
+//! A handler's error message never shows a heap address: an error value that is not a string
+//! is described by its type.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use host::value::{from_json, to_json};
 use host::{Budget, EnvFactory, Limits};
 use mlua::chunk::ChunkMode;
 use mlua::{Function, Lua, LuaString, Table, Value};
 use project::env::Environment;
 
+use crate::api::{clock_table, emit_table, state_table, Charge, Emitted};
 use crate::clock::Clock;
 use crate::state::StateStore;
-use crate::{Request, Response, Twin};
+use crate::{Request, Twin};
 
 /// Handler globals set per invocation (the rest are in the worker's read-only base).
 const PER_CALL: &[&str] = &["_G", "req"];
 
 /// Deepest chain of `wraith.import`s.
 const MAX_IMPORT_DEPTH: usize = 16;
-
-/// What `emit` has set so far in the running invocation.
-#[derive(Default)]
-struct Emitted {
-    response: Response,
-    import_depth: usize,
-}
 
 /// A worker: one Luau state running one invocation at a time.
 pub struct Worker {
@@ -51,17 +48,23 @@ pub struct Worker {
 #[derive(Debug)]
 pub enum Outcome {
     /// The handler ran; its response.
-    Answered(Response),
+    Answered(crate::Response),
     /// The handler raised or exceeded a limit: the message (without the envelope).
     Failed(String),
 }
 
-fn store_err(e: String) -> mlua::Error {
-    mlua::Error::runtime(e)
-}
-
-fn json_arg(v: &Value) -> mlua::Result<serde_json::Value> {
-    to_json(v).map_err(mlua::Error::runtime)
+/// The first line of a handler's error without heap addresses: mlua renders an error value
+/// that is not a string as `table: 0x55…`, which would put an address in the 500 body.
+fn handler_error(e: &mlua::Error) -> String {
+    let line = host::error_line(e);
+    for kind in ["table", "function", "userdata", "thread", "buffer"] {
+        if let Some(rest) = line.strip_prefix(&format!("{kind}: 0x")) {
+            if rest.chars().all(|c| c.is_ascii_hexdigit()) {
+                return format!("the handler raised a {kind} value (not a string message)");
+            }
+        }
+    }
+    line
 }
 
 impl Worker {
@@ -70,9 +73,24 @@ impl Worker {
         let lua = Lua::new();
         let emitted = Rc::new(RefCell::new(Emitted::default()));
         let wraith = lua.create_table()?;
+        let limits = &twin.config.serve.lua;
+        let budget = Budget::install(
+            &lua,
+            &Limits {
+                timeout_ms: limits.timeout_ms,
+                memory_bytes: limits.memory_bytes,
+                instructions: limits.instructions,
+            },
+        );
+        // Before the base is built: it copies `pcall`, which the guard wraps.
+        host::limits::guard_allocators(&lua, &budget)?;
+        let charge = Charge::new(budget.clone());
         let mut tables = vec![
-            ("emit", emit_table(&lua, &emitted)?),
-            ("state", state_table(&lua, store, twin.namespace.clone())?),
+            ("emit", emit_table(&lua, &emitted, &charge)?),
+            (
+                "state",
+                state_table(&lua, store, twin.namespace.clone(), &charge)?,
+            ),
             ("clock", clock_table(&lua, clock)?),
         ];
         for (_, t) in &tables {
@@ -98,16 +116,6 @@ impl Worker {
         let envs = EnvFactory::new(&lua, &base)?;
         fill_wraith(&lua, &wraith, &twin, &envs, &emitted)?;
         wraith.set_readonly(true);
-        let limits = &twin.config.serve.lua;
-        let budget = Budget::install(
-            &lua,
-            &Limits {
-                timeout_ms: limits.timeout_ms,
-                memory_bytes: limits.memory_bytes,
-                instructions: limits.instructions,
-            },
-        );
-        host::limits::guard_allocators(&lua, &budget)?;
         // Built in Lua, the environment costs one call instead of twenty API calls.
         let make_env: Function = lua
             .load(
@@ -188,13 +196,13 @@ impl Worker {
         let result = self.environment(req).and_then(|env| {
             let f = proto.deep_clone()?;
             f.set_environment(env)?;
-            f.call::<()>(())
+            self.budget.run(&self.lua, || f.call::<()>(()))
         });
         let tripped = self.budget.finish(result.as_ref().err());
         let emitted = std::mem::take(&mut *self.emitted.borrow_mut());
         match (tripped, result) {
             (Some(t), _) => Outcome::Failed(self.budget.describe(t)),
-            (None, Err(e)) => Outcome::Failed(host::error_line(&e)),
+            (None, Err(e)) => Outcome::Failed(handler_error(&e)),
             (None, Ok(())) => Outcome::Answered(emitted.response),
         }
     }
@@ -225,148 +233,6 @@ fn load_chunks(
         );
     }
     Ok(out)
-}
-
-fn emit_table(lua: &Lua, emitted: &Rc<RefCell<Emitted>>) -> mlua::Result<Table> {
-    let t = lua.create_table()?;
-    let e = emitted.clone();
-    t.set(
-        "status",
-        lua.create_function(move |_, code: u16| {
-            if !(100..=599).contains(&code) {
-                return Err(mlua::Error::runtime(format!(
-                    "emit.status: {code} is not an HTTP status"
-                )));
-            }
-            e.borrow_mut().response.status = code;
-            Ok(())
-        })?,
-    )?;
-    let e = emitted.clone();
-    t.set(
-        "header",
-        lua.create_function(move |_, (k, v): (String, String)| {
-            if k.contains(['\r', '\n']) || v.contains(['\r', '\n']) {
-                return Err(mlua::Error::runtime(
-                    "emit.header: line breaks are not allowed",
-                ));
-            }
-            let mut em = e.borrow_mut();
-            let k = k.to_ascii_lowercase();
-            em.response.headers.retain(|(name, _)| *name != k);
-            em.response.headers.push((k, v));
-            Ok(())
-        })?,
-    )?;
-    let set_json = |e: Rc<RefCell<Emitted>>| {
-        move |_: &Lua, v: Value| {
-            let body = json_arg(&v)?.to_string();
-            e.borrow_mut().response.set_json(body.into_bytes());
-            Ok(())
-        }
-    };
-    t.set("json", lua.create_function(set_json(emitted.clone()))?)?;
-    let e = emitted.clone();
-    t.set(
-        "body",
-        lua.create_function(move |_, v: Value| {
-            match &v {
-                Value::String(s) => e.borrow_mut().response.body = s.as_bytes().to_vec(),
-                _ => {
-                    let body = json_arg(&v)?.to_string();
-                    e.borrow_mut().response.set_json(body.into_bytes());
-                }
-            }
-            Ok(())
-        })?,
-    )?;
-    let e = emitted.clone();
-    t.set(
-        "error",
-        lua.create_function(move |_, (status, code, msg): (u16, String, Option<String>)| {
-            let body = serde_json::json!({ "error": { "code": code, "message": msg.unwrap_or_default() } });
-            let mut em = e.borrow_mut();
-            em.response.status = status;
-            em.response.set_json(body.to_string().into_bytes());
-            Ok(())
-        })?,
-    )?;
-    Ok(t)
-}
-
-fn state_table(lua: &Lua, store: Arc<StateStore>, ns: String) -> mlua::Result<Table> {
-    let t = lua.create_table()?;
-    let (s, n) = (store.clone(), ns.clone());
-    t.set(
-        "get",
-        lua.create_function(move |lua, (entity, id): (String, String)| {
-            match s.get(&n, &entity, &id).map_err(store_err)? {
-                Some(v) => from_json(lua, &v),
-                None => Ok(Value::Nil),
-            }
-        })?,
-    )?;
-    let (s, n) = (store.clone(), ns.clone());
-    t.set(
-        "put",
-        lua.create_function(move |_, (entity, id, data): (String, String, Value)| {
-            s.put(&n, &entity, &id, json_arg(&data)?)
-                .map_err(store_err)?;
-            Ok(true)
-        })?,
-    )?;
-    let (s, n) = (store.clone(), ns.clone());
-    t.set(
-        "delete",
-        lua.create_function(move |_, (entity, id): (String, String)| {
-            s.delete(&n, &entity, &id).map_err(store_err)?;
-            Ok(true)
-        })?,
-    )?;
-    let (s, n) = (store.clone(), ns.clone());
-    t.set(
-        "list",
-        lua.create_function(move |lua, entity: String| {
-            from_json(
-                lua,
-                &serde_json::Value::Array(s.list(&n, &entity).map_err(store_err)?),
-            )
-        })?,
-    )?;
-    let (s, n) = (store.clone(), ns.clone());
-    t.set(
-        "query",
-        lua.create_function(
-            move |lua, (entity, field, value): (String, String, Value)| {
-                let rows = s
-                    .query(&n, &entity, &field, &json_arg(&value)?)
-                    .map_err(store_err)?;
-                from_json(lua, &serde_json::Value::Array(rows))
-            },
-        )?,
-    )?;
-    let (s, n) = (store.clone(), ns.clone());
-    t.set(
-        "count",
-        lua.create_function(move |_, entity: String| s.count(&n, &entity).map_err(store_err))?,
-    )?;
-    let (s, n) = (store, ns);
-    t.set(
-        "counter",
-        lua.create_function(move |_, name: String| s.counter(&n, &name).map_err(store_err))?,
-    )?;
-    Ok(t)
-}
-
-fn clock_table(lua: &Lua, clock: Arc<Clock>) -> mlua::Result<Table> {
-    let t = lua.create_table()?;
-    let c = clock.clone();
-    t.set("now", lua.create_function(move |_, ()| Ok(c.now()))?)?;
-    t.set(
-        "advance",
-        lua.create_function(move |_, s: i64| clock.advance(s).map_err(mlua::Error::runtime))?,
-    )?;
-    Ok(t)
 }
 
 /// `wraith.import(name)`: run `lua/lib/<name>` in an isolated scope (a fresh environment over

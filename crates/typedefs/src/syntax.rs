@@ -10,6 +10,11 @@ use std::sync::Arc;
 use crate::lexer::{lex, parse_number, string_value, NumberValue, Token, TokenKind};
 use crate::types::{Field, FunctionType, Literal, Param, Record, Shape, Type, TypeParam};
 
+/// Deepest nesting of types accepted (`fun(): fun(): …`, `Box<Box<…>>`, `T[][]…`): each level
+/// costs parser stack here and in every walk over the type, so deeper input is an error rather
+/// than a stack overflow. Real code nests a handful of levels.
+pub const MAX_TYPE_DEPTH: usize = 100;
+
 /// A type-syntax error at a byte offset of the parsed text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxError {
@@ -17,6 +22,9 @@ pub struct SyntaxError {
     pub offset: u32,
     /// What was expected.
     pub message: String,
+    /// The input passed a size limit ([`MAX_TYPE_DEPTH`]) rather than being unknown syntax:
+    /// callers must report it and never hand the text to another parser.
+    pub limit: bool,
 }
 
 impl std::fmt::Display for SyntaxError {
@@ -43,6 +51,7 @@ pub fn parse_function_str(text: &str) -> Result<FunctionType> {
         _ => Err(SyntaxError {
             offset: 0,
             message: "expected a function type `(params) -> returns`".into(),
+            limit: false,
         }),
     }
 }
@@ -63,6 +72,8 @@ pub struct TypeParser<'a> {
     pending_gt: bool,
     /// Generic parameter names in scope (parsed as [`Type::Param`]).
     pub type_params: Vec<String>,
+    /// Types being parsed around the current position (bounded by [`MAX_TYPE_DEPTH`]).
+    depth: usize,
 }
 
 impl<'a> TypeParser<'a> {
@@ -74,6 +85,7 @@ impl<'a> TypeParser<'a> {
             pos,
             pending_gt: false,
             type_params: Vec::new(),
+            depth: 0,
         }
     }
 
@@ -131,6 +143,18 @@ impl<'a> TypeParser<'a> {
         Err(SyntaxError {
             offset: self.offset(),
             message: format!("{}, found {found}", message.into()),
+            limit: false,
+        })
+    }
+
+    /// The error for a type nested deeper than [`MAX_TYPE_DEPTH`] at the current token.
+    fn too_deep<T>(&self) -> Result<T> {
+        Err(SyntaxError {
+            offset: self.offset(),
+            message: format!(
+                "type nested deeper than {MAX_TYPE_DEPTH} levels: name the inner types with `type`"
+            ),
+            limit: true,
         })
     }
 
@@ -159,7 +183,18 @@ impl<'a> TypeParser<'a> {
     }
 
     /// `type := inter { '|' inter }`, with a conditional type `A extends B ? X : Y` read as `any`.
+    /// Every recursion of the grammar passes through here, so this is where the depth is bounded.
     pub fn parse_type(&mut self) -> Result<Type> {
+        if self.depth >= MAX_TYPE_DEPTH {
+            return self.too_deep();
+        }
+        self.depth += 1;
+        let ty = self.parse_union();
+        self.depth -= 1;
+        ty
+    }
+
+    fn parse_union(&mut self) -> Result<Type> {
         self.eat("|");
         let mut members = vec![self.parse_intersection()?];
         while self.eat("|") {
@@ -195,10 +230,15 @@ impl<'a> TypeParser<'a> {
 
     fn parse_postfix(&mut self) -> Result<Type> {
         let mut ty = self.parse_primary()?;
+        let mut arrays = 0;
         loop {
             if self.eat("?") {
                 ty = ty.optional();
             } else if self.peek() == "[" && self.peek_at(1) == "]" {
+                arrays += 1;
+                if self.depth + arrays > MAX_TYPE_DEPTH {
+                    return self.too_deep();
+                }
                 self.pos += 2;
                 ty = Type::Array(Box::new(ty));
             } else if self.peek() == "[" {
@@ -291,7 +331,8 @@ impl<'a> TypeParser<'a> {
                 self.bump();
                 self.name()?;
                 if self.eat("is") {
-                    self.parse_postfix()?;
+                    // Through `parse_type`, so `asserts x is asserts …` is depth-bounded too.
+                    self.parse_type()?;
                 }
                 Ok(Type::Nil)
             }

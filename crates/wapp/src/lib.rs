@@ -10,6 +10,7 @@
 //! Every frame carries the hex SHA-256 of its stored bytes in the TOC, every file the SHA-256 of
 //! its content; [`read`] checks all of them before returning anything.
 
+mod budget;
 mod format;
 mod reader;
 mod writer;
@@ -18,8 +19,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use budget::ReadLimits;
 pub use format::sha256_hex;
-pub use reader::{read, WappError};
+pub use reader::{read, read_with, WappError};
 pub use writer::write;
 
 /// An archive in memory.
@@ -69,3 +71,6 @@ pub struct TreeResource {
     /// Files by slash-separated relative path.
     pub files: BTreeMap<String, Vec<u8>>,
 }
+
+#[cfg(test)]
+mod hostile;

@@ -1,9 +1,14 @@
 //! Reading and verifying a `.wapp` archive: every length, offset and hash is checked before any
-//! content is returned; a damaged archive is an error naming what failed, never a panic.
+//! content is returned; a damaged archive is an error naming what failed, never a panic. What
+//! reading may decompress and allocate is bounded by [`ReadLimits`] (see [`crate::budget`]),
+//! and frames may not overlap, so hashing reads each stored byte at most once.
 
 use std::collections::BTreeMap;
 
-use super::format::{sha256_hex, FrameInfo, Toc, Tree, FOOTER_SIZE, HEADER_SIZE, MAGIC, VERSION};
+use super::budget::{ReadLimits, Spend};
+use super::format::{
+    sha256_hex, FrameInfo, Toc, Tree, CHUNK_SIZE, FOOTER_SIZE, HEADER_SIZE, MAGIC, VERSION,
+};
 use super::{Archive, PackedEntry, TreeResource};
 
 /// Why an archive was refused.
@@ -26,23 +31,15 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(a)
 }
 
-/// Largest decompressed frame or file accepted (protects against corrupted size fields).
-const MAX_UNCOMPRESSED: u64 = 1 << 30;
-
-fn decompress(what: &str, stored: &[u8], expected: u64) -> Result<Vec<u8>, WappError> {
-    if expected > MAX_UNCOMPRESSED {
-        return err(format!("{what}: declared size {expected} is too large"));
-    }
-    let out = zstd::bulk::decompress(stored, expected as usize)
-        .or_else(|e| err(format!("{what}: zstd: {e}")))?;
-    if out.len() as u64 != expected {
-        return err(format!(
-            "{what}: decompressed to {} bytes, expected {expected}",
-            out.len()
-        ));
-    }
-    Ok(out)
+/// Whether a computed hash matches the stored one. Builds for fuzzing (`cfg(fuzzing)`, set by
+/// cargo-fuzz) accept any hash, so mutated archives reach the code behind the checks; every
+/// other build compares.
+fn matches(computed: &[u8], stored: &[u8]) -> bool {
+    cfg!(fuzzing) || computed == stored
 }
+
+/// What the frame cap is called in errors.
+const FRAME_LIMIT: &str = "frame size limit";
 
 fn frame<'a>(
     what: &str,
@@ -55,7 +52,7 @@ fn frame<'a>(
     match end {
         Some(end) if start >= HEADER_SIZE && end <= data_end => {
             let stored = &bytes[start..end];
-            if sha256_hex(stored) != f.hash {
+            if !matches(sha256_hex(stored).as_bytes(), f.hash.as_bytes()) {
                 return err(format!("{what}: SHA-256 mismatch"));
             }
             Ok(stored)
@@ -71,8 +68,37 @@ fn unpack<T: serde::de::DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T,
     rmp_serde::from_slice(bytes).or_else(|e| err(format!("{what}: bad msgpack: {e}")))
 }
 
-/// Parse and verify an archive.
+/// Parse and verify an archive with the default [`ReadLimits`].
 pub fn read(bytes: &[u8]) -> Result<Archive, WappError> {
+    read_with(bytes, &ReadLimits::default())
+}
+
+/// Every frame must lie in the data section and no two may overlap (the writer lays them back
+/// to back); otherwise one stored range could be listed, hashed and decompressed many times.
+fn check_layout(toc: &Toc) -> Result<(), WappError> {
+    let mut frames: Vec<(&str, &FrameInfo)> = vec![
+        ("metadata frame", &toc.metadata),
+        ("entries frame", &toc.entries),
+    ];
+    frames.extend(toc.resources.iter().map(|r| ("a resource frame", &r.frame)));
+    frames.extend(toc.data_frames.iter().map(|f| ("a data frame", f)));
+    frames.sort_by_key(|(_, f)| (f.offset, f.size));
+    for pair in frames.windows(2) {
+        let (a, b) = (pair[0].1, pair[1].1);
+        if a.offset.saturating_add(a.size) > b.offset {
+            return err(format!(
+                "table of contents: {} at {} overlaps {} at {}",
+                pair[0].0, a.offset, pair[1].0, b.offset
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Parse and verify an archive within `limits`.
+pub fn read_with(bytes: &[u8], limits: &ReadLimits) -> Result<Archive, WappError> {
+    let mut spend = Spend::new(limits);
+    let max_frame = limits.max_frame_bytes;
     if bytes.len() < HEADER_SIZE + FOOTER_SIZE {
         return err(format!(
             "truncated: {} bytes is smaller than header and footer",
@@ -102,23 +128,31 @@ pub fn read(bytes: &[u8]) -> Result<Archive, WappError> {
     let data_end = toc_offset as usize;
     {
         use sha2::Digest;
-        if sha2::Sha256::digest(&bytes[HEADER_SIZE..data_end])[..] != bytes[28..60] {
+        if !matches(
+            &sha2::Sha256::digest(&bytes[HEADER_SIZE..data_end])[..],
+            &bytes[28..60],
+        ) {
             return err("data section: SHA-256 mismatch");
         }
     }
-    let toc_bytes = zstd::decode_all(&bytes[data_end..footer])
-        .or_else(|e| err(format!("table of contents: zstd: {e}")))?;
+    let toc_bytes = spend.toc(&bytes[data_end..footer])?;
     let toc: Toc = unpack("table of contents", &toc_bytes)?;
-    let meta_bytes = decompress(
+    drop(toc_bytes);
+    check_layout(&toc)?;
+    let meta_bytes = spend.decompress(
         "metadata frame",
         frame("metadata frame", bytes, &toc.metadata, data_end)?,
         toc.metadata.uncomp_size,
+        max_frame,
+        FRAME_LIMIT,
     )?;
     let metadata: BTreeMap<String, serde_json::Value> = unpack("metadata frame", &meta_bytes)?;
-    let ent_bytes = decompress(
+    let ent_bytes = spend.decompress(
         "entries frame",
         frame("entries frame", bytes, &toc.entries, data_end)?,
         toc.entries.uncomp_size,
+        max_frame,
+        FRAME_LIMIT,
     )?;
     let entries: Vec<PackedEntry> = unpack("entries frame", &ent_bytes)?;
     let mut ids = std::collections::BTreeSet::new();
@@ -142,22 +176,31 @@ pub fn read(bytes: &[u8]) -> Result<Archive, WappError> {
     let mut resources = Vec::new();
     for r in &toc.resources {
         let what = format!("resource {}", r.id);
-        let tree_bytes = decompress(
+        let tree_bytes = spend.decompress(
             &what,
             frame(&what, bytes, &r.frame, data_end)?,
             r.frame.uncomp_size,
+            max_frame,
+            FRAME_LIMIT,
         )?;
         let tree: Tree = unpack(&what, &tree_bytes)?;
+        drop(tree_bytes);
+        let total = tree
+            .files
+            .values()
+            .try_fold(0u64, |sum, f| sum.checked_add(f.size));
         if tree.id != r.id
             || tree.meta != r.meta
             || r.kind != "tree"
             || tree.files.len() as u64 != r.file_count
-            || tree.files.values().map(|f| f.size).sum::<u64>() != r.total_size
+            || total != Some(r.total_size)
         {
             return err(format!(
                 "{what}: table of contents disagrees with the tree frame"
             ));
         }
+        // Every file of the tree counts against the total before any of it is read.
+        spend.charge(&what, r.total_size)?;
         let mut files = BTreeMap::new();
         for (path, fe) in &tree.files {
             let what = format!("file {}/{path}", r.id);
@@ -172,16 +215,20 @@ pub fn read(bytes: &[u8]) -> Result<Archive, WappError> {
                 }
             };
             let stored_len = fe.compressed_size.unwrap_or(fe.size);
+            // Already charged with the tree's total: decompress against an unlimited remainder.
+            let mut file_spend = Spend::new(&UNCHARGED);
             let content = if fe.location.chunks.is_empty() {
                 let stored = slice(fe.location.frame, fe.location.offset, stored_len)?;
                 if fe.compressed {
-                    decompress(&what, stored, fe.size)?
+                    file_spend.decompress(&what, stored, fe.size, max_frame, "file size limit")?
                 } else {
                     stored.to_vec()
                 }
             } else {
+                spend.chunks(&what, fe.size, fe.location.chunks.iter().map(|c| c.size))?;
                 // Chunks are stored back to back; each is a whole zstd frame (or raw).
-                let mut content = Vec::with_capacity(fe.size.min(MAX_UNCOMPRESSED) as usize);
+                // Grown as chunks check out, not reserved from the declared size.
+                let mut content = Vec::with_capacity(fe.size.min(4 * CHUNK_SIZE as u64) as usize);
                 for c in &fe.location.chunks {
                     if c.offset != content.len() as u64 {
                         return err(format!("{what}: chunks out of order"));
@@ -195,7 +242,13 @@ pub fn read(bytes: &[u8]) -> Result<Archive, WappError> {
                     if fe.compressed {
                         let len = zstd::zstd_safe::find_frame_compressed_size(rest)
                             .map_err(|_| WappError(format!("{what}: bad chunk")))?;
-                        content.extend(decompress(&what, &rest[..len], c.size)?);
+                        content.extend(file_spend.decompress(
+                            &what,
+                            &rest[..len],
+                            c.size,
+                            CHUNK_SIZE as u64,
+                            "chunk size",
+                        )?);
                     } else {
                         content.extend_from_slice(rest.get(..c.size as usize).ok_or_else(
                             || WappError(format!("{what}: chunk outside its frame")),
@@ -204,7 +257,9 @@ pub fn read(bytes: &[u8]) -> Result<Archive, WappError> {
                 }
                 content
             };
-            if content.len() as u64 != fe.size || sha256_hex(&content) != fe.hash {
+            if content.len() as u64 != fe.size
+                || !matches(sha256_hex(&content).as_bytes(), fe.hash.as_bytes())
+            {
                 return err(format!("{what}: content SHA-256 mismatch"));
             }
             files.insert(path.clone(), content);
@@ -221,3 +276,11 @@ pub fn read(bytes: &[u8]) -> Result<Archive, WappError> {
         resources,
     })
 }
+
+/// Limits for content already charged to the archive's total.
+const UNCHARGED: ReadLimits = ReadLimits {
+    max_toc_bytes: 0,
+    max_frame_bytes: 0,
+    max_total_bytes: u64::MAX,
+    max_chunks: u64::MAX,
+};

@@ -21,7 +21,7 @@ fn sample(big: bool) -> Archive {
     if big {
         files.insert(
             "big/blob.bin".to_owned(),
-            (0..(2_500_000u32)).map(|i| (i * 7 % 251) as u8).collect(),
+            (0..2_500_000u32).map(|i| (i * 7 % 251) as u8).collect(),
         );
     }
     let mut meta = BTreeMap::new();

@@ -50,6 +50,21 @@ impl Cur {
     }
 }
 
+/// Longest description of a chain kept for messages (bytes): a chain of 100k suffixes
+/// (`f''''…`, `f()()…`) would otherwise copy a growing path at every suffix, quadratic time.
+const MAX_PATH: usize = 120;
+
+/// `path` followed by `tail`, or `path` cut off with ` …` once it is [`MAX_PATH`] long.
+fn extend(path: &str, tail: &str) -> String {
+    if path.ends_with(" …") {
+        path.to_owned()
+    } else if path.len() >= MAX_PATH {
+        format!("{path} …")
+    } else {
+        format!("{path}{tail}")
+    }
+}
+
 /// A call's arguments as the rules see them.
 pub(crate) struct Args<'e> {
     /// Type of each argument (the first value of each).
@@ -183,7 +198,7 @@ impl Walker<'_> {
                     cur = self.nil_receiver(cur, span(args), Code::E0021, false);
                     values = self.call_value(&cur, args, false, &Type::Any);
                     let ty = values.first().cloned().unwrap_or(Type::Nil);
-                    cur = Cur::new(ty, format!("{}(…)", cur.path))
+                    cur = Cur::new(ty, extend(&cur.path, "(…)"))
                         .with_origin(self.last_call_origin.take());
                 }
                 Suffix::Call(Call::MethodCall(mc)) => {
@@ -195,7 +210,7 @@ impl Walker<'_> {
                         self.env
                             .modules
                             .member(&recv, &name, true, Some(&self.local_types));
-                    let path = format!("{}:{name}", cur.path);
+                    let path = extend(&cur.path, &format!(":{name}"));
                     let union = self.union_member(&cur, &name, true, span(mc.name()));
                     let callee = match (union, lookup) {
                         (Some(Some(ty)), _) => Cur::new(ty, path),
@@ -228,7 +243,7 @@ impl Walker<'_> {
                     };
                     values = self.call_value(&callee, mc.args(), true, &recv);
                     let ty = values.first().cloned().unwrap_or(Type::Nil);
-                    cur = Cur::new(ty, format!("{}(…)", callee.path))
+                    cur = Cur::new(ty, extend(&callee.path, "(…)"))
                         .with_origin(self.last_call_origin.take());
                 }
                 _ => {
@@ -296,7 +311,7 @@ impl Walker<'_> {
     /// may be nil in strict mode, as go-lua reads it).
     fn element(&mut self, cur: &Cur) -> Cur {
         let t = element_type(&cur.ty);
-        let path = format!("{}[…]", cur.path);
+        let path = extend(&cur.path, "[…]");
         let strict = self.env.mode.nil_strict && !matches!(t, Type::Any | Type::Unknown);
         if strict && matches!(cur.ty, Type::Array(_) | Type::Map(..)) {
             let why = format!("an element read from `{}` may be absent", cur.path);
@@ -310,7 +325,7 @@ impl Walker<'_> {
     /// `cur.name`.
     fn member(&mut self, cur: Cur, name: String, sp: std::ops::Range<u32>) -> Cur {
         self.record_member(sp.clone(), &cur.ty, false);
-        let path = format!("{}.{name}", cur.path);
+        let path = extend(&cur.path, &format!(".{name}"));
         let key = cur.key.as_ref().map(|(id, p)| {
             let p = if p.is_empty() {
                 name.clone()
@@ -335,7 +350,7 @@ impl Walker<'_> {
     /// The member `name` of `cur`, reported when missing (`None` then).
     fn lookup_member(&mut self, cur: &Cur, name: &str, sp: std::ops::Range<u32>) -> Option<Cur> {
         let name = name.to_owned();
-        let path = format!("{}.{name}", cur.path);
+        let path = extend(&cur.path, &format!(".{name}"));
         if let Some(c) = self.union_member(cur, &name, false, sp.clone()) {
             return c.map(|ty| Cur::new(ty, path));
         }
@@ -595,4 +610,24 @@ pub(crate) fn string_literal(t: &TokenReference) -> String {
 
 fn string_token_type(t: &TokenReference) -> Type {
     Type::Literal(Literal::String(string_literal(t)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{extend, MAX_PATH};
+
+    #[test]
+    fn chain_descriptions_stay_short() {
+        // Each suffix of `f''''…` or `f()()…` used to copy the whole description so far:
+        // 100k suffixes copied 400 KB each, quadratic time.
+        let mut path = "f".to_owned();
+        for i in 0..100_000 {
+            path = extend(&path, if i % 2 == 0 { "(…)" } else { ".x" });
+        }
+        assert!(path.len() <= MAX_PATH + 8, "{} bytes", path.len());
+        assert!(
+            path.starts_with("f(…).x(…)") && path.ends_with(" …"),
+            "{path}"
+        );
+    }
 }

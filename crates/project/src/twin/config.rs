@@ -191,9 +191,11 @@ impl Config {
     /// names the file, line and column.
     pub fn load(dir: &Path) -> Result<Config, String> {
         let path = dir.join("wraith.toml");
-        let text = match std::fs::read_to_string(&path) {
+        let text = match crate::load::read_file(&path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(crate::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Config::default())
+            }
             Err(e) => return Err(format!("{}: {e}", path.display())),
         };
         toml::from_str(&text).map_err(|e| {

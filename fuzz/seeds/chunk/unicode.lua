@@ -1,0 +1,3 @@
+local s = "héllo 😀"
+local t = { ["ключ"] = 1 }
+return s, t

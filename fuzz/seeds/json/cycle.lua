@@ -1,0 +1,1 @@
+l(function() local t = {} t.t = t return t end)()

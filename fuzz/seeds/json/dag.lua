@@ -1,0 +1,1 @@
+l(function() local t = {} for i = 1, 18 do t = {t, t} end return t end)()

@@ -1,0 +1,1 @@
+l(function() local s = string.rep("x", 20000) local t = {} for i = 1, 100 do t[i] = s end return t end)()

@@ -1,0 +1,1 @@
+l{f = print, co = coroutine.create(print)}

@@ -1,0 +1,1 @@
+lsetmetatable({}, {__index = function() return 1 end, __pairs = function() error("x") end})
