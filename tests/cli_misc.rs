@@ -4,9 +4,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-
 use common::{agent, http, tmp, wippy};
 
 #[test]
@@ -122,45 +119,17 @@ fn serve_refuses_a_twin_with_check_errors() {
     assert!(served.base.starts_with("http://127.0.0.1:"));
 }
 
-/// Start `wippy serve ARGS… --addr 127.0.0.1:0` with stderr captured; (child, base URL).
-fn start(extra: &[&str]) -> (std::process::Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wippy"))
-        .args([
-            "serve",
-            "examples/twins/orderledger",
-            "--addr",
-            "127.0.0.1:0",
-            "--workers",
-            "1",
-        ])
-        .args(extra)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start wippy serve");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("read");
-    let base = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_owned();
-    (child, base)
-}
-
-/// Stop the server; its stderr.
-fn stop(mut child: std::process::Child) -> String {
-    let _ = child.kill();
-    let out = child.wait_with_output().expect("wait");
-    String::from_utf8_lossy(&out.stderr).into_owned()
+/// Start the order ledger twin on one worker with its request log kept.
+fn start(extra: &[&str]) -> common::Served {
+    let mut args = vec!["--workers", "1"];
+    args.extend_from_slice(extra);
+    common::serve_logged("examples/twins/orderledger", &args)
 }
 
 #[test]
 fn serve_logs_one_line_per_request() {
-    let (child, base) = start(&[]);
+    let served = start(&[]);
+    let base = served.base.clone();
     let a = agent();
     let (status, _) = http(
         &a,
@@ -171,7 +140,7 @@ fn serve_logs_one_line_per_request() {
     assert_eq!(status, 201);
     let (status, _) = http(&a, "GET", &format!("{base}/nothing/here"), None);
     assert_eq!(status, 404);
-    let log = stop(child);
+    let log = served.stop();
     let lines: Vec<&str> = log.lines().collect();
     assert_eq!(lines.len(), 2, "{log}");
     let fields: Vec<&str> = lines[0].split(' ').collect();
@@ -182,8 +151,9 @@ fn serve_logs_one_line_per_request() {
     );
     assert!(fields[4].ends_with("µs") && fields[4].trim_end_matches("µs").parse::<u64>().is_ok());
     assert!(lines[1].starts_with("GET /nothing/here 404 - "), "{log}");
-    let (child, base) = start(&["--quiet"]);
+    let served = start(&["--quiet"]);
+    let base = served.base.clone();
     let (status, _) = http(&a, "GET", &format!("{base}/orders"), None);
     assert_eq!(status, 200);
-    assert_eq!(stop(child), "", "--quiet logs nothing");
+    assert_eq!(served.stop(), "", "--quiet logs nothing");
 }

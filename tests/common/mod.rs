@@ -49,15 +49,38 @@ impl Drop for Served {
     }
 }
 
+impl Served {
+    /// Stop the server; what it wrote to stderr (empty unless started by [`serve_logged`]).
+    pub fn stop(mut self) -> String {
+        use std::io::Read;
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut err = String::new();
+        if let Some(mut e) = self.child.stderr.take() {
+            let _ = e.read_to_string(&mut err);
+        }
+        err
+    }
+}
+
 /// Start `wippy serve TWIN --addr 127.0.0.1:0 EXTRA…` and wait for its "listening" line.
 pub fn serve(twin: &str, extra: &[&str]) -> Served {
+    spawn_serve(twin, extra, std::process::Stdio::null())
+}
+
+/// [`serve`] with stderr (the request log) kept for [`Served::stop`].
+pub fn serve_logged(twin: &str, extra: &[&str]) -> Served {
+    spawn_serve(twin, extra, std::process::Stdio::piped())
+}
+
+fn spawn_serve(twin: &str, extra: &[&str], stderr: std::process::Stdio) -> Served {
     use std::io::BufRead;
     let mut child = Command::new(env!("CARGO_BIN_EXE_wippy"))
         .args(["serve", twin, "--addr", "127.0.0.1:0"])
         .args(extra)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("start wippy serve");
     let stdout = child.stdout.take().expect("stdout");

@@ -58,6 +58,17 @@ pub struct Parsed {
     pub ast: Result<Ast, (Range<u32>, String)>,
 }
 
+/// A full_moon error as (byte range, message). full_moon's range can end before it starts (a
+/// block's `for` to where the missing `end` was expected): the error is then at the start.
+fn error_at(e: &full_moon::Error) -> (Range<u32>, String) {
+    let (s, e2) = e.range();
+    let start = s.bytes() as u32;
+    (
+        start..(e2.bytes() as u32).max(start),
+        e.error_message().to_string(),
+    )
+}
+
 /// Parse `src` in `dialect`.
 pub fn parse_chunk(src: &str, dialect: Dialect) -> Parsed {
     let prepared = prepare(src, dialect);
@@ -73,16 +84,7 @@ pub fn parse_chunk(src: &str, dialect: Dialect) -> Parsed {
         Ok(Ok(ast)) => Ok(ast),
         Ok(Err(errors)) => Err(errors
             .iter()
-            .map(|e| {
-                // full_moon's range can end before it starts (a block's `for` to where the
-                // missing `end` was expected): the error is at the start.
-                let (s, e2) = e.range();
-                let start = s.bytes() as u32;
-                (
-                    start..(e2.bytes() as u32).max(start),
-                    e.error_message().to_string(),
-                )
-            })
+            .map(error_at)
             .min_by_key(|(r, _)| r.start)
             .unwrap_or((0..0, "syntax error".into()))),
         Err(()) => Err(lexer_error(&prepared.text).unwrap_or((
@@ -173,18 +175,7 @@ pub fn parse_chunk_recovering(src: &str, dialect: Dialect) -> Recovered {
         let mut attempts = 0;
         loop {
             let r = full_moon::parse_fallible(&text, LuaVersion::new());
-            let mut errors: Vec<(Range<u32>, String)> = r
-                .errors()
-                .iter()
-                .map(|e| {
-                    let (s, e2) = e.range();
-                    let start = s.bytes() as u32;
-                    (
-                        start..(e2.bytes() as u32).max(start),
-                        e.error_message().to_string(),
-                    )
-                })
-                .collect();
+            let mut errors: Vec<(Range<u32>, String)> = r.errors().iter().map(error_at).collect();
             errors.sort_by_key(|(r, _)| r.start);
             // A tokenizer error (an unfinished string) leaves no tree: blank the rest of its
             // line, at the same offsets, and parse again.

@@ -51,13 +51,7 @@ end
 
 local FU = setmetatable_({}, { __mode = "k" })
 local Future = {}
-local function fstate(f, what)
-	local s = FU[f]
-	if s == nil then
-		error_("future:" .. what .. ": expected a future", 3)
-	end
-	return s
-end
+local fstate = I.state_lookup(FU, "future:", "a future", false)
 function Future.response(f)
 	return fstate(f, "response").ch
 end
@@ -133,13 +127,7 @@ local function executor(context)
 	EX[e] = { context = context }
 	return e
 end
-local function estate(e, what)
-	local s = EX[e]
-	if s == nil then
-		error_("executor:" .. what .. ": expected an executor", 3)
-	end
-	return s
-end
+local estate = I.state_lookup(EX, "executor:", "an executor", false)
 function Executor.with_context(e, values)
 	local s = estate(e, "with_context")
 	if type_(values) ~= "table" then
@@ -240,13 +228,7 @@ function K.clock(ns, periodic)
 end
 
 local Clock = {}
-local function cstate(h, what)
-	local s = TM[h]
-	if s == nil then
-		error_(what .. ": expected a timer or ticker", 3)
-	end
-	return s
-end
+local cstate = I.state_lookup(TM, "", "a timer or ticker", false)
 function Clock.stop(h)
 	local s = cstate(h, "stop")
 	local was = s.id ~= nil

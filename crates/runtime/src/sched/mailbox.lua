@@ -42,13 +42,7 @@ K.payload_parts = function(p)
 end
 
 local Payload = {}
-local function pstate(p, what)
-	local s = PL[p]
-	if s == nil then
-		error_("payload:" .. what .. ": expected a payload, got " .. type_(p), 3)
-	end
-	return s
-end
+local pstate = I.state_lookup(PL, "payload:", "a payload", true)
 function Payload.get_format(p)
 	return pstate(p, "get_format").format
 end
@@ -81,17 +75,10 @@ function Payload.transcode(p, format)
 	end
 	return payload_new(format, encoded)
 end
-PayloadMeta = {
-	__index = Payload,
-	__newindex = function()
-		error_("a payload has no fields to set", 2)
-	end,
-	__tostring = function(p)
-		local s = PL[p]
-		return "payload{format=" .. (s and s.format or "?") .. "}"
-	end,
-	__metatable = "payload",
-}
+PayloadMeta = I.sealed_meta(Payload, "payload", function(p)
+	local s = PL[p]
+	return "payload{format=" .. (s and s.format or "?") .. "}"
+end)
 K.meta_payload = PayloadMeta
 
 local function payload_of(v)
@@ -110,13 +97,7 @@ K.payload = {
 
 local MSG = setmetatable_({}, { __mode = "k" })
 local Message = {}
-local function mstate(m, what)
-	local s = MSG[m]
-	if s == nil then
-		error_("message:" .. what .. ": expected a message, got " .. type_(m), 3)
-	end
-	return s
-end
+local mstate = I.state_lookup(MSG, "message:", "a message", true)
 function Message.topic(m)
 	return mstate(m, "topic").topic
 end
@@ -132,17 +113,10 @@ function Message.payload(m)
 	end
 	return p
 end
-local MessageMeta = {
-	__index = Message,
-	__newindex = function()
-		error_("a message has no fields to set", 2)
-	end,
-	__tostring = function(m)
-		local s = MSG[m]
-		return "message{topic=" .. (s and s.topic or "?") .. "}"
-	end,
-	__metatable = "message",
-}
+local MessageMeta = I.sealed_meta(Message, "message", function(m)
+	local s = MSG[m]
+	return "message{topic=" .. (s and s.topic or "?") .. "}"
+end)
 K.meta_message = MessageMeta
 
 local function message(from, topic, data)

@@ -90,12 +90,32 @@ end
 local CH = setmetatable_({}, { __mode = "k" }) -- channel userdata -> state
 K.channels = CH
 
-local function state(ch, what)
-	local s = CH[ch]
-	if s == nil then
-		error_(what .. ": expected a channel, got " .. type_(ch), 3)
+-- The state lookup of one kind of scheduler object (channel, payload, message, future, …),
+-- whose state lives in the weak table `reg`: `lookup(v, method)` returns v's state, or fails
+-- at the method's caller with "<prefix><method>: expected <noun>[, got <type>]".
+local function state_lookup(reg, prefix, noun, show_type)
+	return function(v, what)
+		local s = reg[v]
+		if s == nil then
+			error_(prefix .. what .. ": expected " .. noun .. (show_type and (", got " .. type_(v)) or ""), 3)
+		end
+		return s
 	end
-	return s
+end
+
+local state = state_lookup(CH, "", "a channel", true)
+
+-- The protected metatable of one kind of scheduler object: methods from `methods`, field writes
+-- refused, `tostring` by `show`, and `getmetatable` answering `kind`.
+local function sealed_meta(methods, kind, show)
+	return {
+		__index = methods,
+		__newindex = function()
+			error_("a " .. kind .. " has no fields to set", 2)
+		end,
+		__tostring = show,
+		__metatable = kind,
+	}
 end
 
 -- Channels, payloads and messages are tables with a shared, protected metatable (cheaper to
@@ -266,17 +286,10 @@ function Channel.case_receive(ch)
 	return { ch = ch }
 end
 
-ChannelMeta = {
-	__index = Channel,
-	__newindex = function()
-		error_("a channel has no fields to set", 2)
-	end,
-	__tostring = function(ch)
-		local s = CH[ch]
-		return "channel(" .. (s and s.cap or 0) .. ")"
-	end,
-	__metatable = "channel",
-}
+ChannelMeta = sealed_meta(Channel, "channel", function(ch)
+	local s = CH[ch]
+	return "channel(" .. (s and s.cap or 0) .. ")"
+end)
 K.meta_channel = ChannelMeta
 
 local rand = math.random
@@ -445,6 +458,8 @@ K._ = {
 	qnew = qnew,
 	qpush = qpush,
 	qpop = qpop,
+	state_lookup = state_lookup,
+	sealed_meta = sealed_meta,
 	set_pull = function(f)
 		pull = f
 	end,
